@@ -1,0 +1,256 @@
+"""Domain models: the access event, catalogue entries, grants and the decision.
+
+These are the decision contract. Field descriptions and examples feed the
+OpenAPI schema, so they are written for the platform engineers who read it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from enum import Enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+class Action(str, Enum):
+    """Each step of sharing a platform can ask about."""
+
+    catalog = "catalog"  # 发布或更新目录条目
+    apply = "apply"  # 需求部门提出共享申请
+    reply = "reply"  # 提供部门答复
+    deliver = "deliver"  # 提供部门交付数据
+    use = "use"  # 需求部门使用共享数据
+    transfer = "transfer"  # 向他人提供（再提供）
+    collect = "collect"  # 向公民、法人和其他组织收集
+    return_ = "return"  # 上级向下级回流
+    verify = "verify"  # 校核申请及其处理
+    dispose = "dispose"  # 共享目的实现后的处置
+    terminate = "terminate"  # 提供部门终止共享服务
+    change = "change"  # 提供部门变更共享服务
+    records = "records"  # 删除或到期清理使用记录
+
+
+class ShareAttribute(str, Enum):
+    unconditional = "unconditional"  # 无条件共享类
+    conditional = "conditional"  # 有条件共享类
+    not_shareable = "not_shareable"  # 不予共享类
+
+
+class Method(str, Enum):
+    api = "api"  # 服务接口
+    verify = "verify"  # 核验（比对）
+    bulk = "bulk"  # 批量交换
+    file = "file"  # 文件下载
+
+
+class Secrecy(str, Enum):
+    none = "none"
+    work_secret = "work_secret"  # 工作秘密
+    state_secret = "state_secret"  # 国家秘密
+
+
+class BasisType(str, Enum):
+    law = "law"  # 法律
+    administrative_regulation = "administrative_regulation"  # 行政法规
+    state_council_decision = "state_council_decision"  # 国务院决定
+    departmental_rule = "departmental_rule"  # 部门规章
+    local_regulation = "local_regulation"  # 地方性法规
+    local_rule = "local_rule"  # 地方政府规章
+    policy_document = "policy_document"  # 规范性文件
+    party_central_policy = "party_central_policy"  # 党中央、国务院政策文件
+
+
+class GrantStatus(str, Enum):
+    active = "active"
+    suspended = "suspended"  # 暂停（第二十七条第二款）
+    terminated = "terminated"
+    expired = "expired"
+
+
+class _Model(BaseModel):
+    # Unknown fields are refused: a misspelt field silently ignored could turn a
+    # deny into an allow.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LegalBasis(_Model):
+    type: BasisType = Field(description="依据的法律层级 / rank of the legal source")
+    title: str = Field(min_length=1, description="法律文件名称 / title of the legal source")
+    article: str | None = Field(default=None, description="具体条款 / article cited")
+
+
+class Requester(_Model):
+    department: str = Field(min_length=1, description="需求部门名称或编码 / requesting department")
+    level: Literal["national", "provincial", "municipal", "county", "township"] | None = Field(
+        default=None, description="行政层级 / administrative level"
+    )
+    region: str | None = Field(default=None, description="行政区划代码 / region code", examples=["419001"])
+    unit_head_approved: bool | None = Field(
+        default=None,
+        description="本部门政务数据共享工作机构负责人是否同意（第二十条第二款）/ approved by the head of the requester's data-sharing unit",
+    )
+
+
+class Recipient(_Model):
+    kind: Literal["self", "department", "third_party"] = Field(
+        default="self", description="数据去向：本部门 / 其他政府部门 / 第三方"
+    )
+    name: str | None = Field(default=None, description="接收方名称 / name of the recipient")
+
+
+class CatalogField(_Model):
+    name: str = Field(min_length=1, description="数据项编码 / data item code", examples=["id_number"])
+    label: str | None = Field(default=None, description="数据项中文名 / label", examples=["公民身份号码"])
+    personal: bool = Field(default=False, description="是否个人信息 / personal information")
+    sensitive: bool = Field(default=False, description="是否敏感个人信息 / sensitive personal information")
+    secrecy: Secrecy = Field(default=Secrecy.none, description="涉密等级 / secrecy marking")
+
+
+class ShareConditions(_Model):
+    scope: list[str] = Field(default_factory=list, description="共享范围 / who may receive it")
+    purposes: list[str] = Field(default_factory=list, description="使用用途 / purposes it may be used for")
+    other: list[str] = Field(default_factory=list, description="其他使用条件 / other listed conditions")
+
+
+class CatalogEntry(_Model):
+    id: str = Field(min_length=1, description="目录编码 / catalogue id", examples=["ds-population-basic"])
+    name: str = Field(min_length=1, description="数据目录名称 / catalogue name", examples=["人口基础信息"])
+    provider: str = Field(min_length=1, description="提供单位 / providing department", examples=["示范区公安局"])
+    share_attribute: ShareAttribute = Field(description="共享属性（第十四条）/ share attribute")
+    methods: list[Method] = Field(default_factory=list, description="共享方式 / sharing methods")
+    conditions: ShareConditions | None = Field(default=None, description="使用条件（有条件共享类必填）")
+    not_shareable_reason: str | None = Field(default=None, description="不予共享理由（第十五条第二款）")
+    legal_basis: list[LegalBasis] = Field(default_factory=list, description="共享属性的法定依据")
+    classification: str | None = Field(default=None, description="数据分类分级 / classification grade", examples=["一般数据"])
+    grade: Literal["core", "important", "general"] | None = Field(default=None, description="分级 / grade")
+    secrecy: Secrecy = Field(default=Secrecy.none, description="涉密标识（第三条）/ secrecy marking")
+    base_data: Literal["population", "legal_entity", "credit", "geospatial", "e_licence"] | None = Field(
+        default=None, description="基础库类别 / base database"
+    )
+    fields: list[CatalogField] = Field(default_factory=list, description="数据项 / data items")
+    data_format: str | None = Field(default=None, description="数据格式 / format")
+    update_frequency: str | None = Field(default=None, description="更新频率 / update frequency")
+    published: bool = Field(default=True, description="是否经主管部门审核发布（第十六条）")
+
+
+class Grant(_Model):
+    id: str = Field(min_length=1, description="授权编码 / grant id", examples=["g-2026-0001"])
+    dataset: str = Field(min_length=1, description="目录编码 / dataset")
+    requester: str = Field(min_length=1, description="被授权的需求部门 / department granted")
+    fields: list[str] = Field(default_factory=list, description="获准的数据项 / fields granted")
+    purposes: list[str] = Field(default_factory=list, description="获准的使用用途 / purposes granted")
+    scenario: str | None = Field(default=None, description="使用场景 / usage scenario")
+    method: Method | None = Field(default=None, description="共享方式 / method granted")
+    valid_from: date | None = None
+    valid_until: date | None = None
+    status: GrantStatus = GrantStatus.active
+    third_party_consent: list[str] = Field(
+        default_factory=list, description="提供部门同意再提供的接收方 / recipients the provider consented to"
+    )
+
+
+class InlineState(_Model):
+    """State a platform keeps itself and sends with the event. Never overrides
+    what govshare stores under the same id."""
+
+    dataset: CatalogEntry | None = None
+    grant: Grant | None = None
+
+
+class AccessEvent(_Model):
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={
+            "examples": [
+                {
+                    "action": "transfer",
+                    "at": "2026-03-02T10:00:00+08:00",
+                    "requester": {"department": "示范区民政局", "level": "county", "region": "419001"},
+                    "dataset": "ds-population-basic",
+                    "fields": ["name", "id_number"],
+                    "purpose": "社会救助资格审核",
+                    "scenario": "最低生活保障申请审核",
+                    "method": "api",
+                    "grant": "g-2026-0001",
+                    "recipient": {"kind": "third_party", "name": "某科技有限公司"},
+                    "channel": "platform",
+                }
+            ]
+        },
+    )
+
+    action: Action = Field(description="共享环节 / step of sharing being decided")
+    at: datetime = Field(
+        default_factory=lambda: datetime.now(BEIJING),
+        description="事件时间；决定适用的法律版本并计算期限。未带时区按北京时间 / event time (no offset = Beijing time)",
+    )
+    jurisdiction: str | None = Field(default=None, description="地方叠加规则 / local overlay", examples=["jiyuan"])
+    requester: Requester = Field(description="需求（或执行）部门 / department acting")
+    dataset: str | None = Field(default=None, description="目录编码 / catalogue id", examples=["ds-population-basic"])
+    fields: list[str] = Field(default_factory=list, description="涉及的数据项 / data items involved")
+    purpose: str | None = Field(default=None, description="使用用途 / purpose", examples=["社会救助资格审核"])
+    legal_basis: str | None = Field(default=None, description="使用依据 / legal basis", examples=["《社会救助暂行办法》第十一条"])
+    scenario: str | None = Field(default=None, description="使用场景 / usage scenario", examples=["最低生活保障申请审核"])
+    method: Method | None = Field(default=None, description="共享方式 / method")
+    use_until: date | None = Field(default=None, description="使用时限（申请时）/ requested time limit of use")
+    grant: str | None = Field(default=None, description="所依据的共享授权 / approved application relied on", examples=["g-2026-0001"])
+    recipient: Recipient = Field(default_factory=Recipient, description="数据去向 / where the data goes")
+    channel: Literal["platform", "direct"] = Field(default="platform", description="经一体化平台或点对点 / channel")
+    entry: CatalogEntry | None = Field(default=None, description="action=catalog 时待发布的目录条目 / entry to publish")
+    inline: InlineState | None = Field(default=None, description="平台自带的状态 / state carried inline")
+
+    @field_validator("at")
+    @classmethod
+    def _assume_beijing(cls, value: datetime) -> datetime:
+        return value if value.tzinfo else value.replace(tzinfo=BEIJING)
+
+
+class Text(BaseModel):
+    zh: str = Field(description="中文")
+    en: str = Field(description="English")
+
+
+Outcome = Literal["allow", "deny", "needs_action", "indeterminate"]
+
+
+class Violation(BaseModel):
+    code: str = Field(description="规则代码 / rule code", examples=["GDSR-25-THIRD-PARTY"])
+    regulation: str = Field(description="法规 / regulation", examples=["gdsr"])
+    article: int | None = Field(description="条 / article (null only for engine failures)", examples=[25])
+    paragraph: int | None = Field(default=None, description="款 / paragraph", examples=[1])
+    item: int | None = Field(default=None, description="项 / item")
+    liability: str | None = Field(default=None, description="法律责任条款项 / liability item (39–42)", examples=["40(3)"])
+    severity: Literal["prohibited", "needs_action", "error"] = Field(description="prohibited → deny, needs_action → 补正")
+    title: Text = Field(description="规则标题 / rule title")
+    message: Text = Field(description="违规说明 / what is wrong")
+    remedy: Text = Field(description="整改建议 / what to do")
+    facts: dict[str, Any] = Field(default_factory=dict, description="规则给出的事实 / facts the rule found")
+    rule: str = Field(description="Rego 包 / Rego package", examples=["gdsr.transfer.third_party"])
+
+
+class Obligation(BaseModel):
+    code: str = Field(examples=["GDSR-29-RECORD-USE"])
+    regulation: str
+    article: int
+    paragraph: int | None = None
+    title: Text
+    message: Text
+    facts: dict[str, Any] = Field(default_factory=dict)
+    rule: str
+
+
+class Decision(BaseModel):
+    decision_id: str = Field(description="决策编号，供平台记录 / id to log", examples=["01J9Z8Q6W6R7K2M4N5P6Q7R8S9"])
+    allow: bool = Field(description="是否允许 / allowed")
+    outcome: Outcome = Field(description="allow | deny（禁止）| needs_action（缺少步骤）| indeterminate（无法判断，按拒绝处理）")
+    violations: list[Violation] = Field(default_factory=list, description="全部违规，按条文排序 / every violation")
+    obligations: list[Obligation] = Field(default_factory=list, description="允许时须履行的义务 / duties attached")
+    policy_revision: str = Field(description="策略内容哈希 / policy content hash", examples=["sha256:3f2a…"])
+    data_revision: str = Field(description="目录与授权数据版本 / catalogue+grant data revision", examples=["sha256:9c1b…"])
+    law_version: str = Field(description="适用的法律版本 / law in force applied", examples=["gdsr@2025-08-01"])
+    evaluated_at: datetime = Field(description="决策时间 / when decided")
+    event_at: datetime = Field(description="事件时间 / event time used")
