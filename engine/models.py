@@ -206,7 +206,8 @@ class AccessEvent(_Model):
     @field_validator("at")
     @classmethod
     def _assume_beijing(cls, value: datetime) -> datetime:
-        return value if value.tzinfo else value.replace(tzinfo=BEIJING)
+        # Rules compare calendar dates in Beijing time, so normalise the offset.
+        return (value if value.tzinfo else value.replace(tzinfo=BEIJING)).astimezone(BEIJING)
 
 
 class Text(BaseModel):

@@ -1,0 +1,202 @@
+"""The HTTP service platforms call before they serve, pass on or collect data."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, ORJSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from engine.decide import EventError
+from engine.models import AccessEvent, Decision
+
+from ..service import Service, Settings, build_service
+from .errors import describe_errors, error_body
+
+log = logging.getLogger("govshare.http")
+
+DESCRIPTION = """
+govshare 依据《政务数据共享条例》（国务院令第809号）及地方规定，对政务数据的申请、使用、
+再提供、收集等每一个共享环节作出许可决定，并逐条引用所违反的条款，中英文说明理由与整改办法。
+
+govshare decides whether each step of government data sharing may happen under the
+Government Data Sharing Regulation (State Council Order 809) and local measures,
+and explains every "no" by the article it breaks, in Chinese and English.
+Any engine failure answers `indeterminate` with `allow: false`: it never allows.
+"""
+
+DENY_EXAMPLE = {
+    "decision_id": "5f0c0d3e9a1b4c7e8d2f6a4b3c1e0f9a",
+    "allow": False,
+    "outcome": "deny",
+    "violations": [
+        {
+            "code": "GDSR-25-THIRD-PARTY",
+            "regulation": "gdsr",
+            "article": 25,
+            "paragraph": 1,
+            "item": None,
+            "liability": "40(3)",
+            "severity": "prohibited",
+            "title": {"zh": "未经提供部门同意向第三方提供共享数据", "en": "Shared data passed on without the provider's consent"},
+            "message": {"zh": "向“某科技有限公司”提供“人口基础信息”未经提供部门同意。", "en": "Passing 人口基础信息 to 某科技有限公司 lacks the providing department's consent."},
+            "remedy": {"zh": "取得提供部门同意后再提供，或停止提供。", "en": "Obtain the providing department's consent first, or do not pass the data on."},
+            "facts": {"dataset": "人口基础信息", "recipient": "某科技有限公司"},
+            "rule": "gdsr.sharing.third_party",
+        }
+    ],
+    "obligations": [],
+    "policy_revision": "sha256:3f2a…",
+    "data_revision": "sha256:9c1b…",
+    "law_version": "gdsr@2025-08-01",
+    "evaluated_at": "2026-03-02T10:00:00.012+08:00",
+    "event_at": "2026-03-02T10:00:00+08:00",
+}
+
+ERROR_EXAMPLE = error_body(
+    "invalid_request",
+    "请求内容不符合要求，见 fields。",
+    "The request is not valid; see fields.",
+    [{"field": "requester.department", "type": "missing", "problem": {"zh": "缺少必填字段", "en": "Field required"}}],
+)
+
+
+class BodyLimit:
+    """Refuse bodies over the limit with 413 before they are read into memory."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        seen = 0
+        too_large = False
+
+        async def counted() -> Message:
+            nonlocal seen, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    too_large = True
+                    raise _TooLarge()
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        response = JSONResponse(
+            error_body(
+                "body_too_large",
+                f"请求体超过上限 {self.max_bytes} 字节。",
+                f"The request body is larger than the limit of {self.max_bytes} bytes.",
+                [{"field": "body", "type": "too_large", "problem": {"zh": f"不得超过 {self.max_bytes} 字节", "en": f"must be at most {self.max_bytes} bytes"}}],
+            ),
+            status_code=413,
+        )
+        await response({"type": "http"}, _no_receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def create_app(service: Service | None = None, settings: Settings | None = None) -> FastAPI:
+    """Build the app. Loading policies and data happens here, so a policy that
+    does not compile stops the service from starting."""
+    service = service or build_service(settings)
+    app = FastAPI(
+        title="govshare",
+        version="0.1.0",
+        description=DESCRIPTION,
+        default_response_class=ORJSONResponse,
+        openapi_tags=[
+            {"name": "决策 decisions", "description": "共享环节许可决策 / access decisions"},
+            {"name": "运维 operations", "description": "健康检查 / health"},
+        ],
+    )
+    app.state.service = service
+    app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = list(exc.errors())
+        if any(e.get("type") in ("json_invalid", "json_type") for e in errors):
+            return JSONResponse(
+                error_body("malformed_json", "请求体不是合法的 JSON。", "The request body is not valid JSON.", describe_errors(errors)),
+                status_code=400,
+            )
+        return JSONResponse(
+            error_body("invalid_request", "请求内容不符合要求，见 fields。", "The request is not valid; see fields.", describe_errors(errors)),
+            status_code=422,
+        )
+
+    @app.exception_handler(EventError)
+    async def _unknown(request: Request, exc: EventError) -> JSONResponse:
+        return JSONResponse(
+            error_body("invalid_request", "请求内容不符合要求，见 fields。", "The request is not valid; see fields.",
+                       [{"field": exc.field, "type": "unknown_value", "problem": {"zh": exc.zh, "en": exc.en}}]),
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        zh = {404: "没有这个地址。", 405: "该地址不支持此请求方法。"}.get(exc.status_code, "请求无法处理。")
+        return JSONResponse(error_body(f"http_{exc.status_code}", zh, str(exc.detail)), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s", request.url.path)
+        return JSONResponse(error_body("internal_error", "服务内部错误，已记录。", "Internal error; it has been logged."), status_code=500)
+
+    @app.post(
+        "/v1/decisions",
+        response_model=Decision,
+        tags=["决策 decisions"],
+        summary="对一个共享环节作出许可决策 / decide one access event",
+        description="返回是否允许、全部违规（逐条引用条款，中英文说明与整改办法）及附带义务。"
+        "拒绝也返回 200；请求本身有误才返回 4xx。\n\n"
+        "Returns the decision with every violation cited. A deny is still HTTP 200; 4xx means the request itself is wrong.",
+        responses={
+            200: {"content": {"application/json": {"example": DENY_EXAMPLE}}},
+            400: {"description": "请求体不是合法的 JSON / malformed JSON", "content": {"application/json": {"example": error_body("malformed_json", "请求体不是合法的 JSON。", "The request body is not valid JSON.")}}},
+            413: {"description": "请求体过大 / body too large"},
+            422: {"description": "字段缺失或取值无效 / a field is missing or invalid", "content": {"application/json": {"example": ERROR_EXAMPLE}}},
+        },
+    )
+    async def decide(event: AccessEvent) -> Any:
+        # Deliberately async: evaluation runs on the event-loop thread, so each
+        # worker process needs exactly one regorus engine.
+        return service.engine.decide(event)
+
+    @app.get("/health", tags=["运维 operations"], summary="健康检查 / health")
+    async def health() -> dict[str, Any]:
+        engine = service.engine
+        return {
+            "status": "ok",
+            "policy_revision": engine.policies.revision,
+            "data_revision": engine.data_revision,
+            "rules": len(engine.policies.rules),
+            "datasets": len(engine.snapshot.catalog),
+            "grants": len(engine.snapshot.grants),
+            "backend": engine.backend.name,
+        }
+
+    return app

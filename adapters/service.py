@@ -1,0 +1,52 @@
+"""Wire the pieces together: settings → storage → policies → decision engine."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.decide import DecisionEngine
+from engine.policyset import load_policy_set
+
+from .regorus_backend import RegorusBackend
+from .storage.store import Store, sqlite_url
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value) if value else default
+
+
+@dataclass
+class Settings:
+    policy_dir: Path = field(default_factory=lambda: _env_path("GOVSHARE_POLICY_DIR", PROJECT_ROOT / "policies"))
+    data_dir: Path = field(default_factory=lambda: _env_path("GOVSHARE_DATA_DIR", PROJECT_ROOT / "var"))
+    database_url: str | None = field(default_factory=lambda: os.environ.get("GOVSHARE_DATABASE_URL") or None)
+    seed_demo: bool = field(default_factory=lambda: os.environ.get("GOVSHARE_SEED_DEMO", "1") not in ("0", "false", "no"))
+    max_body_bytes: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_BODY_BYTES", str(1024 * 1024))))
+
+    @property
+    def url(self) -> str:
+        return self.database_url or sqlite_url(self.data_dir)
+
+
+@dataclass
+class Service:
+    settings: Settings
+    store: Store
+    engine: DecisionEngine
+
+
+def build_service(settings: Settings | None = None) -> Service:
+    """Open storage (seeding the demo catalogue on first start), load and check
+    the policies, and build the engine. Raises PolicyError or StorageError."""
+    settings = settings or Settings()
+    store = Store(settings.url)
+    if settings.seed_demo:
+        store.seed_demo()
+    backend = RegorusBackend()
+    policies = load_policy_set(settings.policy_dir, backend)
+    return Service(settings, store, DecisionEngine(policies, backend, store.snapshot()))

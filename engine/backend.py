@@ -1,0 +1,21 @@
+"""The one small protocol the engine uses to talk to a Rego evaluator."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from .errors import PolicyProblem
+
+
+class RegoBackend(Protocol):
+    name: str
+
+    def compile(self, modules: list[tuple[str, str]], entry_points: list[str]) -> list[PolicyProblem]:
+        """Check that the modules parse and compile; return the problems found."""
+
+    def load(self, modules: list[tuple[str, str]], data_json: str) -> None:
+        """Replace the loaded policies and data."""
+
+    def evaluate(self, query: str, input_json: str) -> Any:
+        """Evaluate a rule path against an input; return the parsed JSON value.
+        Raises BackendError on any failure."""

@@ -1,0 +1,165 @@
+"""Evaluate one access event against the policies and explain the result.
+
+Fail closed: whatever goes wrong between the event and a complete, explained
+answer gives `indeterminate` with `allow: false` and says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable
+
+import orjson
+
+from .backend import RegoBackend
+from .explain import explain_obligation, explain_violation
+from .models import BEIJING, AccessEvent, CatalogEntry, Decision, Grant, Obligation, Text, Violation
+from .policyset import AGGREGATE_QUERY, PolicySet
+from .regulations import REGULATIONS, liability_problem
+
+log = logging.getLogger("govshare.engine")
+
+
+class EventError(ValueError):
+    """The event is well-formed JSON but names something the engine does not know."""
+
+    def __init__(self, field: str, zh: str, en: str):
+        self.field, self.zh, self.en = field, zh, en
+        super().__init__(f"{field}: {en}")
+
+
+@dataclass(frozen=True)
+class DataSnapshot:
+    """The catalogue and grants the policies see as `data.govshare`."""
+
+    catalog: dict[str, dict[str, Any]] = field(default_factory=dict)
+    grants: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, entries: Iterable[CatalogEntry], grants: Iterable[Grant]) -> DataSnapshot:
+        return cls(
+            catalog={e.id: e.model_dump(mode="json", exclude_none=True) for e in entries},
+            grants={g.id: g.model_dump(mode="json", exclude_none=True) for g in grants},
+        )
+
+    def data_json(self) -> bytes:
+        return orjson.dumps({"govshare": {"catalog": self.catalog, "grants": self.grants}}, option=orjson.OPT_SORT_KEYS)
+
+    @property
+    def revision(self) -> str:
+        return "sha256:" + hashlib.sha256(self.data_json()).hexdigest()
+
+
+def _failure(code: str, zh: str, en: str, remedy_zh: str, remedy_en: str, **facts: Any) -> Violation:
+    return Violation(
+        code=code,
+        regulation="govshare",
+        article=None,
+        severity="error",
+        title=Text(zh="无法作出决策", en="No decision could be made"),
+        message=Text(zh=zh, en=en),
+        remedy=Text(zh=remedy_zh, en=remedy_en),
+        facts=facts,
+        rule="govshare.engine",
+    )
+
+
+def _sort_key(v: Violation) -> tuple:
+    return (v.regulation, v.article or 0, v.paragraph or 0, v.item or 0, v.code, orjson.dumps(v.facts, option=orjson.OPT_SORT_KEYS))
+
+
+class DecisionEngine:
+    def __init__(self, policies: PolicySet, backend: RegoBackend, snapshot: DataSnapshot):
+        self.policies = policies
+        self.backend = backend
+        self.snapshot = snapshot
+        self.data_revision = snapshot.revision
+        backend.load(policies.modules, snapshot.data_json().decode())
+
+    def replace_data(self, snapshot: DataSnapshot) -> None:
+        self.backend.load(self.policies.modules, snapshot.data_json().decode())
+        self.snapshot, self.data_revision = snapshot, snapshot.revision
+
+    def check_event(self, event: AccessEvent) -> None:
+        """Refuse what the event names but the engine does not know."""
+        if event.jurisdiction is not None and event.jurisdiction not in self.policies.jurisdictions:
+            known = "、".join(sorted(self.policies.jurisdictions)) or "无"
+            raise EventError(
+                "jurisdiction",
+                f"未知的地方规则“{event.jurisdiction}”；已知：{known}",
+                f"unknown jurisdiction {event.jurisdiction!r}; known: {', '.join(sorted(self.policies.jurisdictions)) or 'none'}",
+            )
+
+    def decide(self, event: AccessEvent) -> Decision:
+        self.check_event(event)
+        day = event.at.astimezone(BEIJING).date()
+        layers = [r for r in REGULATIONS.values() if r.effective_from <= day]
+        base = dict(
+            decision_id=uuid.uuid4().hex,
+            policy_revision=self.policies.revision,
+            data_revision=self.data_revision,
+            law_version="+".join(r.law_version() for r in layers) or "none",
+            evaluated_at=datetime.now(BEIJING),
+            event_at=event.at,
+        )
+        if not layers:
+            first = min(REGULATIONS.values(), key=lambda r: r.effective_from)
+            return self._indeterminate(base, _failure(
+                "GOVSHARE-NO-LAW-IN-FORCE",
+                f"事件日期{day.isoformat()}早于《{first.name_zh}》施行日期{first.effective_from.isoformat()}，本引擎没有适用的规则，不能作出许可。",
+                f"The event date {day.isoformat()} is before the {first.name_en} took effect ({first.effective_from.isoformat()}); no rules apply, so nothing can be allowed.",
+                "按事件当时有效的规定另行审查。",
+                "Review the event under the rules in force on its date.",
+                event_date=day.isoformat(),
+            ))
+        try:
+            violations, obligations = self._evaluate(event, day)
+        except Exception as exc:  # fail closed on anything: the backend, the result, the explanation
+            log.exception("decision failed: %s", exc)
+            return self._indeterminate(base, _failure(
+                "GOVSHARE-ENGINE-ERROR",
+                f"策略引擎出错，无法作出决策（{type(exc).__name__}: {exc}）。按拒绝处理。",
+                f"The policy engine failed and could not decide ({type(exc).__name__}: {exc}). Treated as deny.",
+                "稍后重试；如持续出现，请联系运维人员检查策略与数据。",
+                "Retry later; if it persists, ask the operators to check the policies and data.",
+                error=type(exc).__name__,
+            ))
+        if any(v.severity == "prohibited" for v in violations):
+            outcome = "deny"
+        elif violations:
+            outcome = "needs_action"
+        else:
+            outcome = "allow"
+        return Decision(allow=outcome == "allow", outcome=outcome, violations=violations, obligations=obligations, **base)
+
+    def _indeterminate(self, base: dict[str, Any], failure: Violation) -> Decision:
+        return Decision(allow=False, outcome="indeterminate", violations=[failure], **base)
+
+    def _evaluate(self, event: AccessEvent, day: date) -> tuple[list[Violation], list[Obligation]]:
+        input_json = orjson.dumps(event.model_dump(mode="json", exclude_none=True)).decode()
+        raw = self.backend.evaluate(AGGREGATE_QUERY, input_json)
+        if not isinstance(raw, dict) or not isinstance(raw.get("violation"), dict) or not isinstance(raw.get("obligation"), dict):
+            raise ValueError(f"policy result has an unexpected shape: {str(raw)[:200]}")
+        violations: list[Violation] = []
+        obligations: list[Obligation] = []
+        for kind, found in (("violation", raw["violation"]), ("obligation", raw["obligation"])):
+            for package, facts_list in found.items():
+                meta = self.policies.rules[package]
+                if not meta.in_force(day):
+                    continue
+                for facts in facts_list:
+                    if not isinstance(facts, dict):
+                        raise ValueError(f"{package}.{kind} emitted {facts!r}; rules must emit objects of facts")
+                    if kind == "obligation":
+                        obligations.append(explain_obligation(meta, facts))
+                        continue
+                    if "liability" in facts and (why := liability_problem(REGULATIONS[meta.regulation], facts["liability"])):
+                        raise ValueError(f"{package} emitted an invalid liability: {why}")
+                    violations.append(explain_violation(meta, facts))
+        violations.sort(key=_sort_key)
+        obligations.sort(key=lambda o: (o.regulation, o.article, o.code))
+        return violations, obligations

@@ -1,0 +1,147 @@
+"""Load every policy under a directory, check it, and describe it to the engine.
+
+A policy set that does not compile, or a rule that could deny without citing a
+real article, is refused as a whole: the service does not start on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .backend import RegoBackend
+from .errors import PolicyError, PolicyProblem
+from .metadata import RegoFile, RuleMeta, parse_file, placeholders, rule_meta
+from .regulations import REGULATIONS, liability_problem
+
+AGGREGATE_PACKAGE = "govshare.aggregate"
+AGGREGATE_QUERY = f"data.{AGGREGATE_PACKAGE}.result"
+AGGREGATE_PATH = "<generated>/govshare_aggregate.rego"
+
+
+@dataclass
+class PolicySet:
+    root: Path
+    files: list[RegoFile]
+    rules: dict[str, RuleMeta]  # package → metadata
+    test_packages: dict[str, RegoFile] = field(default_factory=dict)
+    jurisdictions: frozenset[str] = frozenset()
+    revision: str = ""
+
+    @property
+    def modules(self) -> list[tuple[str, str]]:
+        """Every module the backend loads: the files plus the generated aggregate."""
+        return [(f.path, f.text) for f in self.files] + [(AGGREGATE_PATH, self.aggregate_module())]
+
+    def aggregate_module(self) -> str:
+        """One rule that gathers every package's violations and obligations, so a
+        decision is a single evaluation."""
+        def entries(kind: str) -> str:
+            # One entry a line: regorus refuses lines over 1,024 columns.
+            pkgs = sorted(p for p, m in self.rules.items() if kind in m.emits)
+            return "".join(f'\t\t"{p}": data.{p}.{kind},\n' for p in pkgs)
+
+        return (
+            f"package {AGGREGATE_PACKAGE}\n\nimport rego.v1\n\n"
+            f'result := {{\n\t"violation": {{\n{entries("violation")}\t}},\n\t"obligation": {{\n{entries("obligation")}\t}},\n}}\n'
+        )
+
+
+def read_files(root: Path) -> list[RegoFile]:
+    if not root.is_dir():
+        raise PolicyError([PolicyProblem(str(root), 0, 0, "policy directory does not exist")])
+    files = []
+    for path in sorted(root.rglob("*.rego")):
+        rel = path.relative_to(root).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PolicyError([PolicyProblem(rel, 0, 0, f"cannot read policy file: {exc}")]) from exc
+        files.append(RegoFile(rel, text))
+    return files
+
+
+def revision_of(files: list[RegoFile]) -> str:
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.path.encode())
+        digest.update(b"\0")
+        digest.update(f.text.encode())
+        digest.update(b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def load_policy_set(root: Path | str, backend: RegoBackend) -> PolicySet:
+    """Read, check and compile the policies under `root`; raise PolicyError with
+    every problem found (file:line:col) if they cannot be served."""
+    root = Path(root)
+    files = read_files(root)
+    problems: list[PolicyProblem] = []
+    rules: dict[str, RuleMeta] = {}
+    tests: dict[str, RegoFile] = {}
+    seen_codes: dict[str, str] = {}
+    for rego in files:
+        parsed = parse_file(rego)
+        problems.extend(parsed.problems)
+        if parsed.package is None:
+            problems.append(PolicyProblem(rego.path, 1, 1, "file has no package declaration"))
+            continue
+        if rego.is_test:
+            tests[parsed.package] = rego
+            continue
+        if rego.is_library:
+            if parsed.emits:
+                problems.append(PolicyProblem(rego.path, parsed.package_line, 1, "lib/ helpers must not emit violations or obligations; put the rule in its own cited package"))
+            continue
+        meta, found = rule_meta(parsed, rego.path)
+        problems.extend(found)
+        if meta is None:
+            continue
+        problems.extend(_check_citation(meta))
+        if meta.package in rules:
+            problems.append(PolicyProblem(rego.path, parsed.package_line, 1, f"package {meta.package} is also defined in {rules[meta.package].file}; one obligation, one package"))
+        if meta.code in seen_codes:
+            problems.append(PolicyProblem(rego.path, meta.line, 1, f"code {meta.code} is already used by {seen_codes[meta.code]}"))
+        seen_codes[meta.code] = rego.path
+        rules[meta.package] = meta
+    policy_set = PolicySet(
+        root=root,
+        files=files,
+        rules=rules,
+        test_packages=tests,
+        jurisdictions=frozenset(p.name for p in (root / "local").iterdir() if p.is_dir()) if (root / "local").is_dir() else frozenset(),
+        revision=revision_of(files),
+    )
+    if not problems:
+        # Compile everything, including tests: an unknown builtin or a syntax
+        # error anywhere refuses the set.
+        problems.extend(backend.compile(policy_set.modules, [AGGREGATE_QUERY]))
+    if problems:
+        raise PolicyError(sorted(problems, key=lambda p: (p.file, p.line, p.col)))
+    return policy_set
+
+
+def _check_citation(meta: RuleMeta) -> list[PolicyProblem]:
+    problems = []
+
+    def problem(message: str) -> None:
+        problems.append(PolicyProblem(meta.file, meta.line, 1, message))
+
+    regulation = REGULATIONS.get(meta.regulation)
+    if regulation is None:
+        problem(f"unknown regulation {meta.regulation!r}; known: {', '.join(sorted(REGULATIONS))}")
+        return problems
+    if meta.article not in regulation.articles:
+        problem(f"{meta.regulation} has no article {meta.article} (articles 1–{max(regulation.articles)}): a rule must cite a real article")
+    if meta.liability is not None and (why := liability_problem(regulation, meta.liability)):
+        problem(why)
+    if meta.severity == "obligation" and "violation" in meta.emits:
+        problem("an obligation rule must emit `obligation`, not `violation`")
+    if meta.severity != "obligation" and "violation" not in meta.emits:
+        problem(f"severity {meta.severity} needs a `violation contains` rule")
+    for lang in ("zh", "en"):
+        for name in placeholders(getattr(meta.message, lang)):
+            if name not in meta.labels and not name.isidentifier():
+                problem(f"message placeholder {{{name}}} is not a name")
+    return problems

@@ -1,0 +1,65 @@
+"""Shared fixtures: a service on a throw-away SQLite file with the demo catalogue,
+and the HTTP client over it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from adapters.http.app import create_app
+from adapters.service import PROJECT_ROOT, Service, Settings, build_service
+
+POLICY_DIR = PROJECT_ROOT / "policies"
+
+
+def make_settings(tmp: Path, **overrides) -> Settings:
+    settings = Settings(policy_dir=POLICY_DIR, data_dir=tmp, database_url=None, seed_demo=True)
+    for key, value in overrides.items():
+        setattr(settings, key, value)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
+    """One service for read-only tests: building it loads every policy."""
+    return build_service(make_settings(tmp_path_factory.mktemp("govshare-data")))
+
+
+@pytest.fixture(scope="session")
+def client(service: Service) -> TestClient:
+    return TestClient(create_app(service))
+
+
+@pytest.fixture
+def decide(client: TestClient):
+    """POST one event and return the decision JSON (asserting HTTP 200)."""
+
+    def _decide(event: dict) -> dict:
+        response = client.post("/v1/decisions", json=event)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return _decide
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The PostgreSQL URL for tests that need it. Skips with a visible reason when
+    GOVSHARE_TEST_PG_URL is unset; fails (never skips) when it is set but the
+    server cannot be reached, so CI cannot pass without running them."""
+    url = os.environ.get("GOVSHARE_TEST_PG_URL")
+    if not url:
+        if os.environ.get("GOVSHARE_REQUIRE_PG"):
+            pytest.fail("GOVSHARE_REQUIRE_PG is set but GOVSHARE_TEST_PG_URL is not")
+        pytest.skip("PostgreSQL tests need GOVSHARE_TEST_PG_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+    from sqlalchemy import create_engine, text
+
+    try:
+        with create_engine(url).connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # any driver error means the server is not usable
+        pytest.fail(f"GOVSHARE_TEST_PG_URL={url} is set but PostgreSQL cannot be reached: {exc}")
+    return url

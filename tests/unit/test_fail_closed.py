@@ -1,0 +1,112 @@
+"""Whatever fails between the event and an explained answer never allows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from adapters.regorus_backend import RegorusBackend
+from engine.decide import DataSnapshot, DecisionEngine, EventError
+from engine.errors import BackendError
+from engine.models import BEIJING, AccessEvent
+from engine.policyset import load_policy_set
+from tests.conftest import POLICY_DIR
+
+EVENT = {
+    "action": "use",
+    "at": "2026-03-02T10:00:00+08:00",
+    "requester": {"department": "示范区民政局"},
+    "dataset": "ds-x",
+    "purpose": "社会救助资格审核",
+    "grant": "g-x",
+}
+
+
+class ScriptedBackend(RegorusBackend):
+    """The real backend, with its evaluation replaced by a scripted answer."""
+
+    def __init__(self, answer):
+        super().__init__()
+        self.answer = answer
+
+    def evaluate(self, query, input_json):
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+@pytest.fixture(scope="module")
+def policies():
+    return load_policy_set(POLICY_DIR, RegorusBackend())
+
+
+def decide_with(policies, answer, event=EVENT):
+    engine = DecisionEngine(policies, ScriptedBackend(answer), DataSnapshot())
+    return engine.decide(AccessEvent.model_validate(event))
+
+
+def assert_indeterminate(decision, code):
+    assert decision.allow is False
+    assert decision.outcome == "indeterminate"
+    (violation,) = decision.violations
+    assert violation.code == code and violation.severity == "error"
+    assert violation.message.zh and violation.message.en
+    return violation
+
+
+def test_backend_error_is_indeterminate_and_names_the_failure(policies):
+    decision = decide_with(policies, BackendError("--> x.rego:3:4 divide by zero"))
+    violation = assert_indeterminate(decision, "GOVSHARE-ENGINE-ERROR")
+    assert "divide by zero" in violation.message.en and "divide by zero" in violation.message.zh
+
+
+@pytest.mark.parametrize("answer", ["<undefined>", None, [], {"violation": []}, {"violation": {}, "obligation": "x"}])
+def test_result_of_unexpected_shape_is_indeterminate(policies, answer):
+    assert_indeterminate(decide_with(policies, answer), "GOVSHARE-ENGINE-ERROR")
+
+
+def test_result_from_unknown_package_is_indeterminate(policies):
+    answer = {"violation": {"gdsr.not.loaded": [{"x": 1}]}, "obligation": {}}
+    assert_indeterminate(decide_with(policies, answer), "GOVSHARE-ENGINE-ERROR")
+
+
+def test_rule_emitting_a_non_object_is_indeterminate(policies):
+    package = next(iter(policies.rules))
+    answer = {"violation": {package: ["just a string"]}, "obligation": {}}
+    assert_indeterminate(decide_with(policies, answer), "GOVSHARE-ENGINE-ERROR")
+
+
+def test_rule_emitting_an_invalid_liability_is_indeterminate(policies):
+    package = next(p for p, m in policies.rules.items() if "violation" in m.emits)
+    answer = {"violation": {package: [{"liability": "40(9)"}]}, "obligation": {}}
+    assert_indeterminate(decide_with(policies, answer), "GOVSHARE-ENGINE-ERROR")
+
+
+def test_empty_result_allows(policies):
+    """The control for the tests above: the same engine does allow when the
+    policies find nothing, so the indeterminate answers come from the failures."""
+    decision = decide_with(policies, {"violation": {}, "obligation": {}})
+    assert decision.allow is True and decision.outcome == "allow"
+
+
+def test_event_before_the_regulation_took_effect_is_not_allowed(policies):
+    decision = decide_with(policies, {"violation": {}, "obligation": {}}, {**EVENT, "at": "2025-07-31T23:59:00+08:00"})
+    violation = assert_indeterminate(decision, "GOVSHARE-NO-LAW-IN-FORCE")
+    assert "2025-08-01" in violation.message.zh
+    assert decision.law_version == "none"
+
+
+def test_event_time_in_utc_is_judged_by_its_beijing_date(policies):
+    # 2025-07-31T16:30Z is 2025-08-01 00:30 in Beijing: the regulation applies.
+    decision = decide_with(policies, {"violation": {}, "obligation": {}}, {**EVENT, "at": "2025-07-31T16:30:00Z"})
+    assert decision.outcome == "allow"
+    assert decision.event_at == datetime(2025, 8, 1, 0, 30, tzinfo=BEIJING)
+    assert decision.law_version == "gdsr@2025-08-01"
+
+
+def test_unknown_jurisdiction_is_refused_not_ignored(policies):
+    engine = DecisionEngine(policies, ScriptedBackend({"violation": {}, "obligation": {}}), DataSnapshot())
+    with pytest.raises(EventError) as caught:
+        engine.decide(AccessEvent.model_validate({**EVENT, "jurisdiction": "atlantis"}))
+    assert caught.value.field == "jurisdiction"
