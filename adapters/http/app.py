@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, ORJSONResponse
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -80,22 +80,32 @@ class BodyLimit:
             await self._refuse(send)
             return
         seen = 0
-        too_large = False
+        refused = False
 
         async def counted() -> Message:
-            nonlocal seen, too_large
+            # Bodies without Content-Length are counted as they stream in; once
+            # over the limit we answer 413 ourselves and tell the app the client left.
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    too_large = True
-                    raise _TooLarge()
+                    refused = True
+                    await self._refuse(send)
+                    return {"type": "http.disconnect"}
             return message
 
+        async def guarded_send(message: Message) -> None:
+            if not refused:
+                await send(message)
+
         try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(send)
+            await self.app(scope, counted, guarded_send)
+        except Exception:
+            if not refused:
+                raise
 
     async def _refuse(self, send: Send) -> None:
         response = JSONResponse(
@@ -110,10 +120,6 @@ class BodyLimit:
         await response({"type": "http"}, _no_receive, send)
 
 
-class _TooLarge(Exception):
-    pass
-
-
 async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
@@ -126,7 +132,6 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
         title="govshare",
         version="0.1.0",
         description=DESCRIPTION,
-        default_response_class=ORJSONResponse,
         openapi_tags=[
             {"name": "决策 decisions", "description": "共享环节许可决策 / access decisions"},
             {"name": "运维 operations", "description": "健康检查 / health"},

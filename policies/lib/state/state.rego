@@ -20,3 +20,37 @@ grant := record if {
 
 # Actions by which a department obtains or handles another department's data.
 sharing_actions := {"apply", "reply", "deliver", "use", "transfer", "return", "verify"}
+
+# Actions by which a requesting department puts shared data to use: using it
+# itself, or passing it on.
+use_actions := {"use", "transfer"}
+
+# How a rule names the dataset in its facts: the catalogue name when the entry
+# resolves, the id the event gave otherwise.
+# "unspecified" when the event names no dataset at all.
+dataset_name := dataset.name if {
+	is_string(dataset.name)
+	dataset.name != ""
+} else := input.dataset if {
+	is_string(input.dataset)
+	input.dataset != ""
+} else := "unspecified"
+
+# Calendar date of the event in Beijing time (YYYY-MM-DD), to compare with the
+# dates of a grant. A timestamp with an offset is converted to UTC+8; anything
+# else (no offset, a bare date) is taken as already being Beijing time.
+rfc3339_with_offset := `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$`
+
+beijing_offset_ns := ((8 * 60) * 60) * 1000000000
+
+event_date := sprintf("%04d-%02d-%02d", time.date(time.parse_rfc3339_ns(input.at) + beijing_offset_ns)) if {
+	regex.match(rfc3339_with_offset, input.at)
+} else := substring(input.at, 0, 10) if {
+	is_string(input.at)
+}
+
+# How a rule names the catalogue entry of a `catalog` event.
+entry_name := input.entry.name if {
+	is_string(input.entry.name)
+	input.entry.name != ""
+} else := input.entry.id

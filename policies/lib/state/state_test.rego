@@ -29,3 +29,43 @@ test_stored_grant_wins if {
 	state.grant.status == "active" with input as {"grant": "g-1", "inline": {"grant": {"id": "g-1", "status": "suspended"}}}
 		with data.govshare as stored
 }
+
+test_dataset_name_is_catalogue_name if {
+	state.dataset_name == "stored" with input as {"dataset": "ds-a"} with data.govshare as stored
+}
+
+test_dataset_name_falls_back_to_id if {
+	state.dataset_name == "ds-unknown" with input as {"dataset": "ds-unknown"} with data.govshare as stored
+}
+
+test_use_actions if {
+	state.use_actions == {"use", "transfer"}
+}
+
+test_event_date_in_beijing if {
+	state.event_date == "2026-07-01" with input as {"at": "2026-06-30T20:00:00Z"}
+}
+
+test_event_date_with_beijing_offset if {
+	state.event_date == "2026-06-30" with input as {"at": "2026-06-30T23:59:59+08:00"}
+}
+
+test_event_date_without_offset if {
+	state.event_date == "2026-06-30" with input as {"at": "2026-06-30T10:00:00"}
+}
+
+test_event_date_absent if {
+	not state.event_date with input as {"action": "use"}
+}
+
+test_entry_name if {
+	state.entry_name == "新目录" with input as {"action": "catalog", "entry": {"id": "ds-new", "name": "新目录"}}
+}
+
+test_entry_name_falls_back_to_id if {
+	state.entry_name == "ds-new" with input as {"action": "catalog", "entry": {"id": "ds-new"}}
+}
+
+test_dataset_name_when_none_given if {
+	state.dataset_name == "unspecified" with input as {"action": "use"} with data.govshare as stored
+}

@@ -1,0 +1,52 @@
+# METADATA
+# title: 共享申请内容不全
+# description: A sharing application must be approved by the head of the requester's data-sharing unit and state the legal basis, scenario, scope, method and time limit of use.
+# custom:
+#   code: GDSR-20-APPLICATION-CONTENTS
+#   regulation: gdsr
+#   article: 20
+#   paragraph: 2
+#   severity: needs_action
+#   effective_from: 2025-08-01
+#   title_en: Incomplete sharing application
+#   message:
+#     zh: 共享申请缺少{item}。
+#     en: The sharing application lacks the {item}.
+#   remedy:
+#     zh: 补全申请后重新提交：写明使用依据、使用场景、申请的数据项、共享方式和使用时限，并先经本部门政务数据共享工作机构负责人同意。
+#     en: Complete the application and submit it again, stating the legal basis, the scenario, the data items requested, the sharing method and the time limit of use, after the head of your department's data-sharing unit has approved it.
+#   labels:
+#     legal_basis: {zh: 使用依据, en: legal basis for the use}
+#     scenario: {zh: 使用场景, en: usage scenario}
+#     fields: {zh: 使用范围（申请的数据项）, en: scope of use (the data items requested)}
+#     method: {zh: 共享方式, en: sharing method}
+#     use_until: {zh: 使用时限, en: time limit of use}
+#     unit_head_approved: {zh: 本部门政务数据共享工作机构负责人的同意, en: approval of the head of the department's data-sharing unit}
+package gdsr.sharing.application_contents
+
+import rego.v1
+
+import data.lib.state
+
+# Items the application states as text; a blank string counts as missing.
+stated_items := ["legal_basis", "scenario", "method", "use_until"]
+
+stated(item) if trim_space(input[item]) != ""
+
+violation contains {"item": item} if {
+	input.action == "apply"
+	some item in stated_items
+	not stated(item)
+}
+
+violation contains {"item": "fields"} if {
+	input.action == "apply"
+	count(object.get(input, "fields", [])) == 0
+}
+
+violation contains {"item": "unit_head_approved"} if {
+	input.action == "apply"
+	not unit_head_approved
+}
+
+unit_head_approved if input.requester.unit_head_approved == true

@@ -1,0 +1,28 @@
+# METADATA
+# title: 非获准部门使用共享授权
+# description: A grant covers only the department that applied for it; another department relying on it widens the approved scope of use.
+# custom:
+#   code: GDSR-25-GRANT-HOLDER
+#   regulation: gdsr
+#   article: 25
+#   paragraph: 1
+#   liability: "40(2)"
+#   severity: prohibited
+#   effective_from: 2025-08-01
+#   title_en: Grant relied on by a department it was not issued to
+#   message:
+#     zh: 共享授权{grant}批准给{holder}，{department}不能凭该授权使用数据。
+#     en: Grant {grant} was issued to {holder}; {department} cannot rely on it to use the data.
+#   remedy:
+#     zh: 由需要数据的部门自行提出共享申请；获准部门不得把授权或数据交给其他部门使用，确需提供的须先取得提供部门同意。
+#     en: The department that needs the data applies for it itself; the grant holder may not let another department use its grant or data without the providing department's consent.
+package gdsr.use.grant_holder
+
+import rego.v1
+
+import data.lib.state
+
+violation contains {"grant": input.grant, "holder": state.grant.requester, "department": input.requester.department} if {
+	input.action in state.use_actions
+	input.requester.department != state.grant.requester
+}
