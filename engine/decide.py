@@ -134,7 +134,9 @@ class DecisionEngine:
             outcome = "needs_action"
         else:
             outcome = "allow"
-        return Decision(allow=outcome == "allow", outcome=outcome, violations=violations, obligations=obligations, **base)
+        # Duties attach to an act that may happen; a refused act carries none.
+        return Decision(allow=outcome == "allow", outcome=outcome, violations=violations,
+                        obligations=obligations if outcome == "allow" else [], **base)
 
     def _indeterminate(self, base: dict[str, Any], failure: Violation) -> Decision:
         return Decision(allow=False, outcome="indeterminate", violations=[failure], **base)

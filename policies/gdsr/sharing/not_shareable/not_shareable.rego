@@ -30,8 +30,9 @@ moving_actions := {"apply", "deliver", "use", "transfer", "return"}
 # requester applying for, using or passing on the data under 40(7).
 provider_actions := {"deliver", "return"}
 
-liability := "39(9)" if input.action in provider_actions
-else := "40(7)"
+liability := "39(9)" if {
+	input.action in provider_actions
+} else := "40(7)"
 
 violation contains {"dataset": state.dataset_name, "liability": liability} if {
 	input.action in moving_actions
