@@ -180,19 +180,23 @@ def eval_command(
     raise typer.Exit(0 if decision.allow else 1)
 
 
-@app.command("check")
-def check_command(lang: str = LangOption, policies: Optional[Path] = PoliciesOption) -> None:
-    """编译并检查全部策略 / compile and check every policy."""
-    lang = _check_lang(lang)
+def _load_policies(policies: Optional[Path], lang: str):
+    """Load and check the policy set, or exit 1 listing every problem."""
     from engine.policyset import load_policy_set
 
     from .regorus_backend import RegorusBackend
 
-    settings = _settings(policies)
     try:
-        policy_set = load_policy_set(settings.policy_dir, RegorusBackend())
+        return load_policy_set(_settings(policies).policy_dir, RegorusBackend())
     except PolicyError as exc:
         _fail(word("policy_error", lang), [str(p) for p in exc.problems], code=1)
+
+
+@app.command("check")
+def check_command(lang: str = LangOption, policies: Optional[Path] = PoliciesOption) -> None:
+    """编译并检查全部策略 / compile and check every policy."""
+    lang = _check_lang(lang)
+    policy_set = _load_policies(policies, lang)
     msg = {"zh": f"策略检查通过：{len(policy_set.rules)} 条规则，修订 {policy_set.revision}",
            "en": f"Policies OK: {len(policy_set.rules)} rules, revision {policy_set.revision}"}
     out.print(f"[green]{msg[lang]}[/]")
@@ -202,16 +206,11 @@ def check_command(lang: str = LangOption, policies: Optional[Path] = PoliciesOpt
 def test_command(lang: str = LangOption, policies: Optional[Path] = PoliciesOption) -> None:
     """运行全部 Rego test_* 规则 / run every Rego test rule."""
     lang = _check_lang(lang)
-    from engine.policyset import load_policy_set
     from engine.regotest import run_rego_tests
 
     from .regorus_backend import RegorusBackend
 
-    settings = _settings(policies)
-    try:
-        policy_set = load_policy_set(settings.policy_dir, RegorusBackend())
-    except PolicyError as exc:
-        _fail(word("policy_error", lang), [str(p) for p in exc.problems], code=1)
+    policy_set = _load_policies(policies, lang)
     results = run_rego_tests(policy_set, RegorusBackend())
     failed = [r for r in results if not r.passed]
     for r in failed:

@@ -37,17 +37,22 @@ dataset_name := dataset.name if {
 } else := "unspecified"
 
 # Calendar date of the event in Beijing time (YYYY-MM-DD), to compare with the
-# dates of a grant. A timestamp with an offset is converted to UTC+8; anything
-# else (no offset, a bare date) is taken as already being Beijing time.
-rfc3339_with_offset := `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$`
-
+# dates of a grant. The engine sends `at` with the +08:00 offset already, so the
+# common case is a substring; other offsets are converted (regex matching here
+# cost ~0.7 ms a decision, so it is kept off the common path).
 beijing_offset_ns := ((8 * 60) * 60) * 1000000000
 
-event_date := sprintf("%04d-%02d-%02d", time.date(time.parse_rfc3339_ns(input.at) + beijing_offset_ns)) if {
-	regex.match(rfc3339_with_offset, input.at)
+event_date := substring(input.at, 0, 10) if {
+	endswith(input.at, "+08:00")
+} else := sprintf("%04d-%02d-%02d", time.date(time.parse_rfc3339_ns(input.at) + beijing_offset_ns)) if {
+	has_utc_offset
 } else := substring(input.at, 0, 10) if {
 	is_string(input.at)
 }
+
+has_utc_offset if endswith(input.at, "Z")
+
+has_utc_offset if substring(input.at, count(input.at) - 6, 1) in {"+", "-"}
 
 # How a rule names the catalogue entry of a `catalog` event.
 entry_name := input.entry.name if {
