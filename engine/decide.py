@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 import orjson
+from pydantic import BaseModel
 
 from .backend import RegoBackend
 from .explain import explain_obligation, explain_violation
@@ -46,8 +47,10 @@ class DataSnapshot:
             grants={g.id: g.model_dump(mode="json", exclude_none=True) for g in grants},
         )
 
-    def data_json(self) -> bytes:
-        return orjson.dumps({"govshare": {"catalog": self.catalog, "grants": self.grants}}, option=orjson.OPT_SORT_KEYS)
+    def data_json(self, extra: dict[str, Any] | None = None) -> bytes:
+        """`data.govshare` as the policies see it; `extra` adds what ships with
+        the policies (the calendar)."""
+        return orjson.dumps({"govshare": {**(extra or {}), "catalog": self.catalog, "grants": self.grants}}, option=orjson.OPT_SORT_KEYS)
 
     @property
     def revision(self) -> str:
@@ -68,6 +71,31 @@ def _failure(code: str, zh: str, en: str, remedy_zh: str, remedy_en: str, **fact
     )
 
 
+# Parts of an event whose dates feed working-day deadlines.
+DEADLINE_PARTS = ("application", "reply", "verification", "catalog_update", "record")
+
+
+def deadline_days(event: AccessEvent) -> list[date]:
+    """Every date a working-day deadline of this event may be counted from or to."""
+    days: list[date] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, datetime):
+            days.append(value.astimezone(BEIJING).date())
+        elif isinstance(value, date):
+            days.append(value)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+
+    parts = [getattr(event, name) for name in DEADLINE_PARTS if getattr(event, name) is not None]
+    if parts:
+        walk(event.at)
+        for part in parts:
+            walk(part)
+    return days
+
+
 def _sort_key(v: Violation) -> tuple:
     return (v.regulation, v.article or 0, v.paragraph or 0, v.item or 0, v.code, orjson.dumps(v.facts, option=orjson.OPT_SORT_KEYS))
 
@@ -78,10 +106,11 @@ class DecisionEngine:
         self.backend = backend
         self.snapshot = snapshot
         self.data_revision = snapshot.revision
-        backend.load(policies.modules, snapshot.data_json().decode())
+        self._policy_data = policies.data()
+        backend.load(policies.modules, snapshot.data_json(self._policy_data).decode())
 
     def replace_data(self, snapshot: DataSnapshot) -> None:
-        self.backend.load(self.policies.modules, snapshot.data_json().decode())
+        self.backend.load(self.policies.modules, snapshot.data_json(self._policy_data).decode())
         self.snapshot, self.data_revision = snapshot, snapshot.revision
 
     def check_event(self, event: AccessEvent) -> None:
@@ -115,6 +144,18 @@ class DecisionEngine:
                 "按事件当时有效的规定另行审查。",
                 "Review the event under the rules in force on its date.",
                 event_date=day.isoformat(),
+            ))
+        unknown = sorted({d.year for d in deadline_days(event)} - set(self.policies.calendar.known_years))
+        if unknown:
+            known = self.policies.calendar.known_years
+            span = f"{known[0]}–{known[-1]}" if known else "无 none"
+            return self._indeterminate(base, _failure(
+                "GOVSHARE-CALENDAR-UNKNOWN-YEAR",
+                f"工作日历没有{'、'.join(map(str, unknown))}年的数据（已知：{span}），无法计算工作日期限，不作推测。",
+                f"The working-day calendar has no data for {', '.join(map(str, unknown))} (known: {span}); deadlines cannot be counted and are not guessed.",
+                "在 policies/data/calendar/ 中补充该年度的节假日与调休安排后重试。",
+                "Add that year's holidays and make-up workdays under policies/data/calendar/ and retry.",
+                years=unknown,
             ))
         try:
             violations, obligations = self._evaluate(event, day)

@@ -92,6 +92,13 @@ class Requester(_Model):
         default=None,
         description="本部门政务数据共享工作机构负责人是否同意（第二十条第二款）/ approved by the head of the requester's data-sharing unit",
     )
+    contractor: Contractor | None = Field(default=None, description="代为操作的受托方（第三十六条）/ contractor acting for the department")
+
+
+class Contractor(_Model):
+    name: str = Field(min_length=1, description="受托方名称 / contractor")
+    approved: bool = Field(default=False, description="委托是否已履行批准程序（第三十六条第一款）/ engagement approved")
+    authorised: bool = Field(default=False, description="本次访问是否经委托部门授权 / this access authorised by the department")
 
 
 class Recipient(_Model):
@@ -115,6 +122,11 @@ class ShareConditions(_Model):
     other: list[str] = Field(default_factory=list, description="其他使用条件 / other listed conditions")
 
 
+class Assessments(_Model):
+    secrecy_risk: bool = Field(default=False, description="是否已开展保密风险评估 / confidentiality risk assessed")
+    pi_impact: bool = Field(default=False, description="是否已开展个人信息保护影响评估 / PI impact assessed")
+
+
 class CatalogEntry(_Model):
     id: str = Field(min_length=1, description="目录编码 / catalogue id", examples=["ds-population-basic"])
     name: str = Field(min_length=1, description="数据目录名称 / catalogue name", examples=["人口基础信息"])
@@ -134,6 +146,13 @@ class CatalogEntry(_Model):
     data_format: str | None = Field(default=None, description="数据格式 / format")
     update_frequency: str | None = Field(default=None, description="更新频率 / update frequency")
     published: bool = Field(default=True, description="是否经主管部门审核发布（第十六条）")
+    assessments: Assessments | None = Field(default=None, description="编制目录时的评估（第十三条第一款）/ assessments done")
+    head_approved: bool | None = Field(default=None, description="部门负责人是否审核同意（第十三条第一款）/ signed off by the head")
+    controls: list[str] = Field(
+        default_factory=list,
+        description="按分类分级要求需求部门落实的安全措施（第三十五条）/ security controls the grade requires of users",
+        examples=[["加密传输", "访问日志"]],
+    )
 
 
 class Grant(_Model):
@@ -150,6 +169,67 @@ class Grant(_Model):
     third_party_consent: list[str] = Field(
         default_factory=list, description="提供部门同意再提供的接收方 / recipients the provider consented to"
     )
+    disposal_requirement: str | None = Field(
+        default=None, description="提供部门对目的实现后处置的要求（第二十七条第一款）/ how the provider requires the data be disposed of",
+        examples=["delete"],
+    )
+
+
+class Extension(_Model):
+    working_days: int = Field(ge=1, description="延长的工作日数 / working days of extension")
+    approved_by_competent: bool = Field(default=False, description="是否经同级主管部门同意（第二十一条第一款）")
+    requester_notified: bool = Field(default=False, description="是否已告知需求部门")
+
+
+class ApplicationState(_Model):
+    """The share application an `apply`, `reply` or `deliver` event concerns."""
+
+    id: str | None = Field(default=None, description="申请编号 / application id")
+    received_on: date | None = Field(default=None, description="提供部门收到申请之日 / day the provider received it")
+    complete: bool | None = Field(default=None, description="申请材料是否齐全 / material complete")
+    material_notices: int = Field(default=0, ge=0, description="此前已发出的补正通知次数 / notices already sent")
+    extension: Extension | None = Field(default=None, description="已获准的答复延期 / extension already granted")
+    approved_on: date | None = Field(default=None, description="作出同意答复之日（第二十二条）/ day approval was given")
+
+
+class Reply(_Model):
+    decision: Literal["approve", "refuse", "request_material", "extend"] = Field(description="答复内容 / the answer")
+    reasons: str | None = Field(default=None, description="不同意的理由（第二十一条第二款）/ reasons for refusal")
+    missing_material: list[str] = Field(default_factory=list, description="需补充的全部材料 / all missing material")
+    unit_head_approved: bool | None = Field(default=None, description="提供部门共享工作机构负责人是否同意（第二十条第三款）")
+    conditions: list[str] = Field(default_factory=list, description="同意时附加的使用条件 / conditions attached")
+    extension: Extension | None = Field(default=None, description="decision=extend 时的延期 / the extension asked for")
+
+
+class Verification(_Model):
+    received_on: date = Field(description="提供部门收到校核申请之日（第二十六条）")
+    handled_on: date | None = Field(default=None, description="核实、更正并反馈之日；未处理则为空")
+
+
+class Disposal(_Model):
+    reason: Literal["achieved", "impossible", "unnecessary"] = Field(description="共享目的已实现 / 无法实现 / 不再必要")
+    method: str = Field(min_length=1, description="实际处置方式 / how the data is disposed of", examples=["delete"])
+
+
+class ServiceChange(_Model):
+    cause: str | None = Field(default=None, description="终止或变更的正当理由（第二十七条第三款）")
+    consulted: bool = Field(default=False, description="是否已与需求部门协商")
+    filed: bool = Field(default=False, description="是否已报同级主管部门备案")
+
+
+class UsageRecord(_Model):
+    id: str | None = Field(default=None, description="记录编号 / record id")
+    created_on: date = Field(description="记录形成之日 / day the record was made")
+
+
+class CatalogUpdate(_Model):
+    """Timing of a catalogue update (第十七条)."""
+
+    change_on: date | None = Field(default=None, description="法律法规调整或职责变化发生之日")
+    submitted_on: date | None = Field(default=None, description="完成更新并报审之日")
+    extension_approved: bool = Field(default=False, description="延期5个工作日是否经主管部门同意")
+    received_on: date | None = Field(default=None, description="主管部门收到更新后目录之日")
+    published_on: date | None = Field(default=None, description="主管部门审核发布之日")
 
 
 class InlineState(_Model):
@@ -201,6 +281,16 @@ class AccessEvent(_Model):
     recipient: Recipient = Field(default_factory=Recipient, description="数据去向 / where the data goes")
     channel: Literal["platform", "direct"] = Field(default="platform", description="经一体化平台或点对点 / channel")
     entry: CatalogEntry | None = Field(default=None, description="action=catalog 时待发布的目录条目 / entry to publish")
+    catalog_update: CatalogUpdate | None = Field(default=None, description="目录更新的时间节点（第十七条）")
+    application: ApplicationState | None = Field(default=None, description="所涉共享申请 / the application concerned")
+    reply: Reply | None = Field(default=None, description="action=reply 时的答复 / the provider's answer")
+    verification: Verification | None = Field(default=None, description="action=verify 时的校核申请")
+    disposal: Disposal | None = Field(default=None, description="action=dispose 时的处置")
+    service_change: ServiceChange | None = Field(default=None, description="action=terminate/change 时的理由与程序")
+    record: UsageRecord | None = Field(default=None, description="action=records 时所删除的使用记录")
+    return_conditions: list[str] = Field(default_factory=list, description="action=return 时上级附加的条件（第二十四条）")
+    controls: list[str] = Field(default_factory=list, description="需求部门已落实的安全措施（第三十五条）")
+    pi_basis: str | None = Field(default=None, description="处理个人信息的《个人信息保护法》依据（第三十七条）", examples=["《个人信息保护法》第十三条第一款第三项"])
     inline: InlineState | None = Field(default=None, description="平台自带的状态 / state carried inline")
 
     @field_validator("at")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .backend import RegoBackend
+from .calendar import WorkingCalendar, load_calendar
 from .errors import PolicyError, PolicyProblem
 from .metadata import RegoFile, RuleMeta, parse_file, placeholders, rule_meta
 from .regulations import REGULATIONS, liability_problem
@@ -28,6 +29,11 @@ class PolicySet:
     test_packages: dict[str, RegoFile] = field(default_factory=dict)
     jurisdictions: frozenset[str] = frozenset()
     revision: str = ""
+    calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+
+    def data(self) -> dict:
+        """Data that ships with the policies (not the catalogue): `data.govshare.calendar`."""
+        return {"calendar": self.calendar.as_data()}
 
     @property
     def modules(self) -> list[tuple[str, str]]:
@@ -62,12 +68,18 @@ def read_files(root: Path) -> list[RegoFile]:
     return files
 
 
-def revision_of(files: list[RegoFile]) -> str:
+CALENDAR_DIR = "data/calendar"
+
+
+def revision_of(root: Path, files: list[RegoFile]) -> str:
+    """Content hash of everything that decides: every policy and every data file
+    shipped beside them."""
     digest = hashlib.sha256()
-    for f in files:
-        digest.update(f.path.encode())
+    data_files = sorted(p for p in root.rglob("*.json") if p.is_file()) if root.is_dir() else []
+    for path, content in [(f.path, f.text.encode()) for f in files] + [(p.relative_to(root).as_posix(), p.read_bytes()) for p in data_files]:
+        digest.update(path.encode())
         digest.update(b"\0")
-        digest.update(f.text.encode())
+        digest.update(content)
         digest.update(b"\0")
     return "sha256:" + digest.hexdigest()
 
@@ -111,8 +123,12 @@ def load_policy_set(root: Path | str, backend: RegoBackend) -> PolicySet:
         rules=rules,
         test_packages=tests,
         jurisdictions=frozenset(p.name for p in (root / "local").iterdir() if p.is_dir()) if (root / "local").is_dir() else frozenset(),
-        revision=revision_of(files),
+        revision=revision_of(root, files),
     )
+    try:
+        policy_set.calendar = load_calendar(root / CALENDAR_DIR)
+    except PolicyError as exc:
+        problems.extend(exc.problems)
     if not problems:
         # Compile everything, including tests: an unknown builtin or a syntax
         # error anywhere refuses the set.
