@@ -47,10 +47,24 @@ class DataSnapshot:
             grants={g.id: g.model_dump(mode="json", exclude_none=True) for g in grants},
         )
 
+    def field_index(self) -> dict[str, list[str]]:
+        """Data item → the published, shareable, unclassified catalogue entries
+        that provide it: what a department could obtain by sharing instead of
+        collecting it again (GDSR art 19(1)). Built once per load, not per decision."""
+        index: dict[str, list[str]] = {}
+        for entry_id, entry in self.catalog.items():
+            if not entry.get("published", True) or entry.get("share_attribute") == "not_shareable" or entry.get("secrecy", "none") != "none":
+                continue
+            for item in entry.get("fields", []):
+                if item.get("secrecy", "none") == "none":
+                    index.setdefault(item["name"], []).append(entry_id)
+        return {name: sorted(ids) for name, ids in index.items()}
+
     def data_json(self, extra: dict[str, Any] | None = None) -> bytes:
         """`data.govshare` as the policies see it; `extra` adds what ships with
         the policies (the calendar)."""
-        return orjson.dumps({"govshare": {**(extra or {}), "catalog": self.catalog, "grants": self.grants}}, option=orjson.OPT_SORT_KEYS)
+        document = {**(extra or {}), "catalog": self.catalog, "grants": self.grants, "field_index": self.field_index()}
+        return orjson.dumps({"govshare": document}, option=orjson.OPT_SORT_KEYS)
 
     @property
     def revision(self) -> str:

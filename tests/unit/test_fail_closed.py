@@ -110,3 +110,18 @@ def test_unknown_jurisdiction_is_refused_not_ignored(policies):
     with pytest.raises(EventError) as caught:
         engine.decide(AccessEvent.model_validate({**EVENT, "jurisdiction": "atlantis"}))
     assert caught.value.field == "jurisdiction"
+
+
+def test_deadline_in_a_year_the_calendar_does_not_know_is_indeterminate(policies):
+    event = {**EVENT, "action": "reply", "at": "2027-01-05T10:00:00+08:00",
+             "application": {"received_on": "2026-12-30"}, "reply": {"decision": "approve"}}
+    decision = decide_with(policies, {"violation": {}, "obligation": {}}, event)
+    violation = assert_indeterminate(decision, "GOVSHARE-CALENDAR-UNKNOWN-YEAR")
+    assert violation.facts["years"] == [2027]
+    assert "2027" in violation.message.zh and "2027" in violation.message.en
+
+
+def test_event_without_deadlines_in_a_later_year_is_still_decided(policies):
+    """A plain use in 2027 counts no working days, so the calendar does not block it."""
+    decision = decide_with(policies, {"violation": {}, "obligation": {}}, {**EVENT, "at": "2027-01-05T10:00:00+08:00"})
+    assert decision.outcome == "allow"

@@ -1,0 +1,588 @@
+"""Step definitions for the Chinese Gherkin in features/*.feature.
+
+Every scenario builds one access event as a plain dict (the `event` fixture),
+sends it to POST /v1/decisions with the shared `client` fixture, and checks the
+decision JSON: outcome, allow, the violation codes and their citations
+(article / paragraph / item / liability), the bilingual messages and the
+obligations.
+
+"Given" steps that describe the demo catalogue (a grant is suspended, a dataset
+is not shareable, ...) do not change anything: they check the stored demo data,
+so a scenario fails at the step that no longer holds if the catalogue changes,
+rather than at a misleading assertion about the policy.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+# --------------------------------------------------------------------------
+# Markers: every @tag of the feature files becomes a registered marker, so
+# `--strict-markers` passes and new tags need no manual list.
+# --------------------------------------------------------------------------
+
+_TAG = re.compile(r"@(\S+)")
+
+
+def _feature_dir(config: pytest.Config) -> Path:
+    base = Path(config.getini("bdd_features_base_dir") or "features")
+    return base if base.is_absolute() else Path(config.rootpath) / base
+
+
+def feature_tags(directory: Path) -> set[str]:
+    """Tags used in the feature files (the name after "@", as pytest-bdd uses it)."""
+    tags: set[str] = set()
+    for path in sorted(directory.glob("*.feature")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            stripped = line.strip()
+            # Tags stand on their own lines; "@" elsewhere (a comment, a step) is not a tag.
+            if stripped.startswith("@"):
+                tags.update(_TAG.findall(stripped.split(" #", 1)[0]))
+    return tags
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for tag in sorted(feature_tags(_feature_dir(config))):
+        config.addinivalue_line("markers", f"{tag}: 条例条款标签 / regulation tag from features/*.feature")
+
+
+# --------------------------------------------------------------------------
+# Vocabulary: the Chinese words of the feature files → the values of the API.
+# --------------------------------------------------------------------------
+
+SHARE_ATTRIBUTES = {"无条件共享": "unconditional", "有条件共享": "conditional", "不予共享": "not_shareable"}
+BASIS_TYPES = {
+    "法律": "law",
+    "行政法规": "administrative_regulation",
+    "国务院决定": "state_council_decision",
+    "部门规章": "departmental_rule",
+    "地方性法规": "local_regulation",
+    "地方政府规章": "local_rule",
+    "规范性文件": "policy_document",
+    "党中央、国务院政策文件": "party_central_policy",
+}
+SECRECY = {"国家秘密": "state_secret", "工作秘密": "work_secret", "无": "none"}
+METHODS = {"服务接口": "api", "核验": "verify", "批量交换": "bulk", "文件下载": "file"}
+RECIPIENT_KINDS = {"第三方": "third_party", "其他政府部门": "department"}
+GRANT_STATUS = {"有效": "active", "已被暂停": "suspended", "已被终止": "terminated", "已过期": "expired"}
+YES_NO = {"是": True, "否": False}
+
+# The items of a sharing application (art 20(2)) as the feature files name them.
+APPLICATION_ITEMS = {
+    "使用依据": "legal_basis",
+    "使用场景": "scenario",
+    "使用用途": "purpose",
+    "申请的数据项": "fields",
+    "共享方式": "method",
+    "使用时限": "use_until",
+    "本部门共享工作机构负责人同意": "unit_head_approved",
+}
+
+# What "一份内容完整的共享申请" states, unless the scenario says otherwise.
+COMPLETE_APPLICATION = {
+    "legal_basis": "《社会救助暂行办法》第十一条",
+    "scenario": "最低生活保障申请审核",
+    "purpose": "社会救助资格审核",
+    "method": "api",
+    "use_until": "2026-12-31",
+}
+
+DEPT = r'(?P<department>[^\s"“”]+)'
+Q = r'"(?P<{}>[^"]*)"'  # a quoted value
+
+
+def q(name: str) -> str:
+    return Q.format(name)
+
+
+def split_list(text: str) -> list[str]:
+    """ "name、id_number" → ["name", "id_number"]; also accepts ，and ,."""
+    return [part.strip() for part in re.split(r"[、，,]", text) if part.strip()]
+
+
+def lookup(table: dict[str, Any], word: str, what: str) -> Any:
+    assert word in table, f"未知的{what}“{word}”，可用：{'、'.join(table)}"
+    return table[word]
+
+
+# --------------------------------------------------------------------------
+# Fixtures: the event under construction and the decision received.
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def event() -> dict[str, Any]:
+    """The access event a scenario builds, step by step, as the JSON body."""
+    return {"requester": {}, "recipient": {"kind": "self"}, "channel": "platform"}
+
+
+class Outcome:
+    """What the last request returned, and which violations / obligation the
+    following "而且 …说明包含" steps talk about."""
+
+    def __init__(self) -> None:
+        self.decision: dict[str, Any] | None = None
+        self.focus: list[dict[str, Any]] = []
+        self.obligation: dict[str, Any] | None = None
+
+    @property
+    def body(self) -> dict[str, Any]:
+        assert self.decision is not None, "场景尚未提交事件（缺少“当”步骤）"
+        return self.decision
+
+    @property
+    def violations(self) -> list[dict[str, Any]]:
+        return self.body["violations"]
+
+    def codes(self) -> list[str]:
+        return [v["code"] for v in self.violations]
+
+    def with_code(self, code: str) -> list[dict[str, Any]]:
+        found = [v for v in self.violations if v["code"] == code]
+        assert found, f"没有违规 {code}；实际违规：{self.codes()}\n{self.body}"
+        return found
+
+
+@pytest.fixture
+def result() -> Outcome:
+    return Outcome()
+
+
+@pytest.fixture
+def demo(service) -> dict[str, dict[str, Any]]:
+    """The catalogue and grants the service was seeded with."""
+    snapshot = service.engine.snapshot
+    return {"catalog": snapshot.catalog, "grants": snapshot.grants}
+
+
+def send(client, event: dict[str, Any], result: Outcome) -> None:
+    response = client.post("/v1/decisions", json=event)
+    assert response.status_code == 200, f"HTTP {response.status_code}: {response.text}\n事件：{event}"
+    decision = response.json()
+    # Whatever the scenario checks next, allow and outcome must agree.
+    assert decision["allow"] is (decision["outcome"] == "allow"), decision
+    result.decision = decision
+
+
+def catalog_entry(demo, dataset: str) -> dict[str, Any]:
+    assert dataset in demo["catalog"], f"示范目录中没有数据集 {dataset}"
+    return demo["catalog"][dataset]
+
+
+def grant_record(demo, grant: str) -> dict[str, Any]:
+    assert grant in demo["grants"], f"示范目录中没有共享授权 {grant}"
+    return demo["grants"][grant]
+
+
+# --------------------------------------------------------------------------
+# 假如: time, who acts, what the demo catalogue holds.
+# --------------------------------------------------------------------------
+
+
+@given(parsers.re(r"事件时间为 " + q("at")))
+def event_time(event, at):
+    event["at"] = at
+
+
+@given(parsers.re(DEPT + r" 持有授权 " + q("grant")))
+def holds_grant(event, demo, department, grant):
+    record = grant_record(demo, grant)
+    assert record["requester"] == department, f"授权 {grant} 的持有部门是 {record['requester']}，不是 {department}"
+    event["requester"]["department"] = department
+    event["grant"] = grant
+
+
+@given(parsers.re(DEPT + r" 凭 (?P<holder>[^\s\"]+) 的授权 " + q("grant")))
+def relies_on_foreign_grant(event, demo, department, holder, grant):
+    record = grant_record(demo, grant)
+    assert record["requester"] == holder, f"授权 {grant} 的持有部门是 {record['requester']}，不是 {holder}"
+    assert holder != department
+    event["requester"]["department"] = department
+    event["grant"] = grant
+
+
+@given(parsers.re(DEPT + r" 未取得任何共享授权"))
+def holds_no_grant(event, demo, department):
+    held = [g for g, record in demo["grants"].items() if record["requester"] == department]
+    assert not held, f"{department} 在示范目录中持有授权 {held}"
+    event["requester"]["department"] = department
+    event.pop("grant", None)
+
+
+@given(parsers.re(DEPT + r" 引用授权编号 " + q("grant")))
+def cites_grant_id(event, department, grant):
+    """The requester names a grant id, whatever the catalogue says about it."""
+    event["requester"]["department"] = department
+    event["grant"] = grant
+
+
+@given(parsers.re(r"授权 " + q("grant") + r" (?P<status>有效|已被暂停|已被终止|已过期)"))
+def grant_status(demo, grant, status):
+    record = grant_record(demo, grant)
+    assert record["status"] == GRANT_STATUS[status], f"授权 {grant} 的状态是 {record['status']}"
+
+
+@given(parsers.re(r"授权 " + q("grant") + r" 批准的用途为 " + q("purposes") + r"，数据项为 " + q("fields")))
+def grant_terms(demo, grant, purposes, fields):
+    record = grant_record(demo, grant)
+    assert sorted(record.get("purposes", [])) == sorted(split_list(purposes)), record
+    assert sorted(record.get("fields", [])) == sorted(split_list(fields)), record
+
+
+@given(parsers.re(r"授权 " + q("grant") + r" 针对数据集 " + q("dataset")))
+def grant_dataset(demo, grant, dataset):
+    assert grant_record(demo, grant)["dataset"] == dataset
+
+
+@given(parsers.re(r"授权 " + q("grant") + r" 的有效期为 " + q("start") + r" 至 " + q("end")))
+def grant_validity(demo, grant, start, end):
+    record = grant_record(demo, grant)
+    assert (record.get("valid_from"), record.get("valid_until")) == (start, end), record
+
+
+@given(parsers.re(r"提供部门已同意授权 " + q("grant") + r" 的持有部门向 " + q("recipient") + r" 提供数据"))
+def consent_recorded(demo, grant, recipient):
+    assert recipient in grant_record(demo, grant).get("third_party_consent", [])
+
+
+@given(parsers.re(r"提供部门未同意授权 " + q("grant") + r" 的持有部门向 " + q("recipient") + r" 提供数据"))
+def consent_absent(demo, grant, recipient):
+    assert recipient not in grant_record(demo, grant).get("third_party_consent", [])
+
+
+@given(parsers.re(r"数据集 " + q("dataset") + r" 在目录中属于 " + q("attribute") + r" 类"))
+def dataset_attribute(demo, dataset, attribute):
+    entry = catalog_entry(demo, dataset)
+    assert entry["share_attribute"] == lookup(SHARE_ATTRIBUTES, attribute, "共享属性"), entry
+
+
+@given(parsers.re(r"数据集 " + q("dataset") + r" 的目录状态为 " + q("state")))
+def dataset_catalogue_state(demo, dataset, state):
+    if state == "未编入目录":
+        assert dataset not in demo["catalog"], f"{dataset} 已在目录中"
+    elif state == "未经审核发布":
+        assert catalog_entry(demo, dataset).get("published", True) is False
+    elif state == "已审核发布":
+        assert catalog_entry(demo, dataset).get("published", True) is True
+    else:
+        raise AssertionError(f"未知的目录状态“{state}”")
+
+
+@given(parsers.re(r"数据集 " + q("dataset") + r" 的数据项 " + q("field") + r" 标注为 " + q("secrecy")))
+def dataset_field_secrecy(demo, dataset, field, secrecy):
+    fields = {f["name"]: f for f in catalog_entry(demo, dataset).get("fields", [])}
+    assert field in fields, f"{dataset} 没有数据项 {field}"
+    assert fields[field].get("secrecy", "none") == lookup(SECRECY, secrecy, "密级")
+
+
+@given(parsers.re(r"数据集 " + q("dataset") + r" 整体标注为 " + q("secrecy")))
+def dataset_secrecy(demo, dataset, secrecy):
+    assert catalog_entry(demo, dataset).get("secrecy", "none") == lookup(SECRECY, secrecy, "密级")
+
+
+# --- a sharing application (art 20) ----------------------------------------
+
+
+@given(parsers.re(DEPT + r" 就数据集 " + q("dataset") + r" 准备了如下共享申请："))
+def application_table(event, department, dataset, datatable):
+    """The table has two columns, 项目 | 内容, one row per item of the application."""
+    header, *rows = datatable
+    assert header == ["项目", "内容"], header
+    event.update(action="apply", dataset=dataset)
+    event["requester"]["department"] = department
+    for item, value in rows:
+        key = lookup(APPLICATION_ITEMS, item, "申请项目")
+        if key == "fields":
+            event["fields"] = split_list(value)
+        elif key == "method":
+            event["method"] = lookup(METHODS, value, "共享方式")
+        elif key == "unit_head_approved":
+            event["requester"]["unit_head_approved"] = lookup(YES_NO, value, "是/否")
+        else:
+            event[key] = value
+
+
+@given(parsers.re(r"申请未写明 " + q("item")))
+def application_lacks(event, item):
+    key = lookup(APPLICATION_ITEMS, item, "申请项目")
+    holder = event["requester"] if key == "unit_head_approved" else event
+    assert key in holder, f"申请中本来就没有“{item}”"
+    del holder[key]
+
+
+@given(parsers.re(r"申请的 " + q("item") + r" 只填了空白"))
+def application_blank(event, item):
+    key = lookup(APPLICATION_ITEMS, item, "申请项目")
+    assert key in event and isinstance(event[key], str)
+    event[key] = "   "
+
+
+@given(parsers.re(r"本部门共享工作机构负责人不同意该申请"))
+def application_refused_by_unit_head(event):
+    event["requester"]["unit_head_approved"] = False
+
+
+# --- a catalogue entry to publish (arts 3, 15) --------------------------------
+
+
+@given(parsers.re(DEPT + r" 编制目录条目 " + q("id") + r"，名称为 " + q("name") + r"，共享属性为 " + q("attribute")))
+def new_entry(event, department, id, name, attribute):
+    event["action"] = "catalog"
+    event["requester"]["department"] = department
+    event["entry"] = {
+        "id": id,
+        "name": name,
+        "provider": department,
+        "share_attribute": lookup(SHARE_ATTRIBUTES, attribute, "共享属性"),
+    }
+
+
+@given(parsers.re(r"该条目写明不予共享理由 " + q("reason")))
+def entry_reason(event, reason):
+    event["entry"]["not_shareable_reason"] = reason
+
+
+@given(parsers.re(r"该条目的依据为 " + q("rank") + r" (?P<title>《[^》]+》)(?P<article>\S*)"))
+def entry_basis(event, rank, title, article):
+    basis = {"type": lookup(BASIS_TYPES, rank, "依据层级"), "title": title}
+    if article:
+        basis["article"] = article
+    event["entry"].setdefault("legal_basis", []).append(basis)
+
+
+@given(parsers.re(r"该条目的共享范围为 " + q("scope")))
+def entry_scope(event, scope):
+    event["entry"].setdefault("conditions", {})["scope"] = split_list(scope)
+
+
+@given(parsers.re(r"该条目的使用用途为 " + q("purposes")))
+def entry_purposes(event, purposes):
+    event["entry"].setdefault("conditions", {})["purposes"] = split_list(purposes)
+
+
+@given(parsers.re(r"该条目的数据项为 " + q("fields")))
+def entry_fields(event, fields):
+    event["entry"]["fields"] = [{"name": name} for name in split_list(fields)]
+
+
+@given(parsers.re(r"其中数据项 " + q("field") + r" 标注为 " + q("secrecy")))
+def entry_field_secrecy(event, field, secrecy):
+    matches = [f for f in event["entry"].get("fields", []) if f["name"] == field]
+    assert matches, f"条目中没有数据项 {field}"
+    matches[0]["secrecy"] = lookup(SECRECY, secrecy, "密级")
+
+
+@given(parsers.re(r"该条目整体标注为 " + q("secrecy")))
+def entry_secrecy(event, secrecy):
+    event["entry"]["secrecy"] = lookup(SECRECY, secrecy, "密级")
+
+
+# --------------------------------------------------------------------------
+# 当: the act, sent to POST /v1/decisions.
+# --------------------------------------------------------------------------
+
+
+@when(parsers.re(r"提交该申请"))
+def submit_application(client, event, result):
+    assert event.get("action") == "apply"
+    send(client, event, result)
+
+
+@when(parsers.re(DEPT + r" 就数据集 " + q("dataset") + r" 的数据项 " + q("fields") + r" 提交一份内容完整的共享申请"))
+def submit_complete_application(client, event, result, department, dataset, fields):
+    event.update(COMPLETE_APPLICATION, action="apply", dataset=dataset, fields=split_list(fields))
+    event["requester"].update(department=department, unit_head_approved=True)
+    send(client, event, result)
+
+
+@when(parsers.re(r"提交该目录条目审核发布"))
+def submit_entry(client, event, result):
+    assert event.get("action") == "catalog"
+    send(client, event, result)
+
+
+@when(parsers.re(r"它以用途 " + q("purpose") + r" 使用数据集 " + q("dataset") + r" 的数据项 " + q("fields")))
+def use_dataset(client, event, result, purpose, dataset, fields):
+    event.update(action="use", purpose=purpose, dataset=dataset, fields=split_list(fields), recipient={"kind": "self"})
+    send(client, event, result)
+
+
+@when(parsers.re(r"它未说明用途，使用数据集 " + q("dataset") + r" 的数据项 " + q("fields")))
+def use_without_purpose(client, event, result, dataset, fields):
+    event.update(action="use", dataset=dataset, fields=split_list(fields), recipient={"kind": "self"})
+    event.pop("purpose", None)
+    send(client, event, result)
+
+
+@when(parsers.re(
+    r"它以用途 " + q("purpose") + r" 将数据集 " + q("dataset") + r" 的数据项 " + q("fields")
+    + r" 提供给(?P<kind>第三方|其他政府部门) " + q("recipient")
+))
+def transfer_dataset(client, event, result, purpose, dataset, fields, kind, recipient):
+    event.update(
+        action="transfer",
+        purpose=purpose,
+        dataset=dataset,
+        fields=split_list(fields),
+        recipient={"kind": RECIPIENT_KINDS[kind], "name": recipient},
+    )
+    send(client, event, result)
+
+
+# One sentence per step of sharing by which not-shareable data would move (art 14).
+@when(parsers.re(DEPT + r" (?P<act>申请使用|使用|向第三方提供|交付|回流)数据集 " + q("dataset") + r" 的数据项 " + q("fields")))
+def act_on_dataset(client, event, result, department, act, dataset, fields):
+    event.update(dataset=dataset, fields=split_list(fields))
+    event["requester"]["department"] = department
+    if act == "申请使用":
+        event.update(COMPLETE_APPLICATION, action="apply")
+        event["requester"]["unit_head_approved"] = True
+    elif act == "使用":
+        event.update(action="use", purpose=COMPLETE_APPLICATION["purpose"])
+    elif act == "向第三方提供":
+        event.update(action="transfer", purpose=COMPLETE_APPLICATION["purpose"],
+                     recipient={"kind": "third_party", "name": "某科技有限公司"})
+    elif act == "交付":
+        event.update(action="deliver", method="api", recipient={"kind": "department", "name": "示范区民政局"})
+    else:  # 回流
+        event.update(action="return", method="bulk", recipient={"kind": "department", "name": "示范区民政局"})
+    send(client, event, result)
+
+
+# --------------------------------------------------------------------------
+# 那么: the decision.
+# --------------------------------------------------------------------------
+
+
+@then(parsers.re(r"决策结果为 " + q("outcome")))
+def outcome_is(result, outcome):
+    assert outcome in ("allow", "deny", "needs_action", "indeterminate"), outcome
+    body = result.body
+    assert body["outcome"] == outcome, f"决策结果是 {body['outcome']}，不是 {outcome}；违规：{result.codes()}\n{body}"
+    assert body["allow"] is (outcome == "allow")
+
+
+CITATION = (
+    r"违规包含 " + q("code")
+    + r"，引用第(?P<article>\d+)条第(?P<paragraph>\d+)款(?:第(?P<item>\d+)项)?"
+    + r"，(?:责任条款 " + q("liability") + r"|不涉及责任条款)"
+)
+
+
+@then(parsers.re(CITATION))
+def violation_cited(result, code, article, paragraph, item, liability):
+    found = result.with_code(code)
+    for v in found:
+        assert v["regulation"] == "gdsr", v
+        assert (v["article"], v["paragraph"], v["item"]) == (int(article), int(paragraph), int(item) if item else None), (
+            f"{code} 引用了第{v['article']}条第{v['paragraph']}款第{v['item']}项，应为第{article}条第{paragraph}款"
+            + (f"第{item}项" if item else "")
+        )
+        assert v["liability"] == liability, f"{code} 的责任条款是 {v['liability']!r}，应为 {liability!r}"
+        assert v["title"]["zh"] and v["title"]["en"] and v["remedy"]["zh"] and v["remedy"]["en"], v
+    result.focus = found
+
+
+@then(parsers.re(r"违规仅为 (?P<codes>\"[^\"]+\"(?:、\"[^\"]+\")*)"))
+def violations_exactly(result, codes):
+    expected = set(re.findall(r'"([^"]+)"', codes))
+    actual = set(result.codes())
+    assert actual == expected, f"违规应仅为 {sorted(expected)}，实际为 {sorted(actual)}\n{result.body}"
+    result.focus = [v for v in result.violations]
+
+
+@then("违规仅为以下各项：")
+def violations_table(result, datatable):
+    """Columns: 规则代码 | 条 | 款 | 责任条款 ("—" = none). The set of codes must be exactly the table's."""
+    header, *rows = datatable
+    assert header == ["规则代码", "条", "款", "责任条款"], header
+    expected = {row[0] for row in rows}
+    assert len(expected) == len(rows), "表中规则代码重复"
+    assert set(result.codes()) == expected, f"违规应仅为 {sorted(expected)}，实际为 {sorted(set(result.codes()))}"
+    for code, article, paragraph, liability in rows:
+        for v in result.with_code(code):
+            assert (v["article"], v["paragraph"]) == (int(article), int(paragraph)), v
+            assert v["liability"] == (None if liability in ("—", "-", "") else liability), v
+    result.focus = list(result.violations)
+
+
+@then("没有任何违规")
+def no_violations(result):
+    assert result.violations == [], f"不应有违规，实际：{result.codes()}"
+    result.focus = []
+
+
+@then(parsers.re(r"违规 " + q("code") + r" 共 (?P<count>\d+) 条，说明分别包含："))
+def violations_enumerated(result, code, count, datatable):
+    """One row per expected violation of the code; each row's text must appear in
+    the Chinese message of exactly one of them, and every one is matched."""
+    header, *rows = datatable
+    assert len(header) == 1, header
+    found = result.with_code(code)
+    assert len(found) == int(count) == len(rows), f"{code} 应有 {count} 条（表中 {len(rows)} 行），实际 {len(found)} 条：{[v['message']['zh'] for v in found]}"
+    unmatched = list(found)
+    for (text,) in rows:
+        hits = [v for v in unmatched if text in v["message"]["zh"]]
+        assert len(hits) == 1, f"“{text}”应恰好出现在一条 {code} 的说明中，实际 {len(hits)} 条：{[v['message']['zh'] for v in found]}"
+        unmatched.remove(hits[0])
+    assert not unmatched
+    result.focus = found
+
+
+def _focused(result: Outcome) -> list[dict[str, Any]]:
+    return result.focus or result.violations
+
+
+@then(parsers.re(r"中文说明包含 " + q("text")))
+def message_zh(result, text):
+    messages = [v["message"]["zh"] for v in _focused(result)]
+    assert any(text in m for m in messages), f"中文说明中没有“{text}”：{messages}"
+
+
+@then(parsers.re(r"英文说明包含 " + q("text")))
+def message_en(result, text):
+    messages = [v["message"]["en"] for v in _focused(result)]
+    assert any(text in m for m in messages), f"英文说明中没有“{text}”：{messages}"
+
+
+@then(parsers.re(r"整改建议包含 " + q("text")))
+def remedy_zh(result, text):
+    remedies = [v["remedy"]["zh"] for v in _focused(result)]
+    assert any(text in r for r in remedies), f"整改建议中没有“{text}”：{remedies}"
+
+
+@then(parsers.re(r"附带义务 " + q("code") + r"，引用第(?P<article>\d+)条第(?P<paragraph>\d+)款"))
+def obligation_cited(result, code, article, paragraph):
+    found = [o for o in result.body["obligations"] if o["code"] == code]
+    assert len(found) == 1, f"应附带一项义务 {code}，实际：{[o['code'] for o in result.body['obligations']]}"
+    (obligation,) = found
+    assert (obligation["regulation"], obligation["article"], obligation["paragraph"]) == ("gdsr", int(article), int(paragraph)), obligation
+    result.obligation = obligation
+
+
+@then(parsers.re(r"义务仅为 (?P<codes>\"[^\"]+\"(?:、\"[^\"]+\")*)"))
+def obligations_exactly(result, codes):
+    expected = sorted(re.findall(r'"([^"]+)"', codes))
+    assert sorted(o["code"] for o in result.body["obligations"]) == expected, result.body["obligations"]
+
+
+@then(parsers.re(r"义务说明包含 " + q("text")))
+def obligation_zh(result, text):
+    assert result.obligation is not None, "先用“附带义务 …”指明是哪项义务"
+    assert text in result.obligation["message"]["zh"], result.obligation["message"]["zh"]
+
+
+@then(parsers.re(r"义务英文说明包含 " + q("text")))
+def obligation_en(result, text):
+    assert result.obligation is not None, "先用“附带义务 …”指明是哪项义务"
+    assert text in result.obligation["message"]["en"], result.obligation["message"]["en"]
+
+
+@then("没有附带义务")
+def no_obligations(result):
+    assert result.body["obligations"] == [], result.body["obligations"]
