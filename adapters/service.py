@@ -26,6 +26,7 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: _env_path("GOVSHARE_DATA_DIR", PROJECT_ROOT / "var"))
     database_url: str | None = field(default_factory=lambda: os.environ.get("GOVSHARE_DATABASE_URL") or None)
     seed_demo: bool = field(default_factory=lambda: os.environ.get("GOVSHARE_SEED_DEMO", "1") not in ("0", "false", "no"))
+    accept_inline_state: bool = field(default_factory=lambda: os.environ.get("GOVSHARE_ACCEPT_INLINE_STATE", "1") not in ("0", "false", "no"))
     max_body_bytes: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_BODY_BYTES", str(1024 * 1024))))
 
     @property
@@ -49,4 +50,4 @@ def build_service(settings: Settings | None = None) -> Service:
         store.seed_demo()
     backend = RegorusBackend()
     policies = load_policy_set(settings.policy_dir, backend)
-    return Service(settings, store, DecisionEngine(policies, backend, store.snapshot()))
+    return Service(settings, store, DecisionEngine(policies, backend, store.snapshot(), settings.accept_inline_state))

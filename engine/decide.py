@@ -115,8 +115,11 @@ def _sort_key(v: Violation) -> tuple:
 
 
 class DecisionEngine:
-    def __init__(self, policies: PolicySet, backend: RegoBackend, snapshot: DataSnapshot):
+    def __init__(self, policies: PolicySet, backend: RegoBackend, snapshot: DataSnapshot, accept_inline_state: bool = True):
         self.policies = policies
+        # Inline state is the platform's own record, trusted as such; a site
+        # that wants only govshare's own records turns it off.
+        self.accept_inline_state = accept_inline_state
         self.backend = backend
         self.snapshot = snapshot
         self.data_revision = snapshot.revision
@@ -129,6 +132,12 @@ class DecisionEngine:
 
     def check_event(self, event: AccessEvent) -> None:
         """Refuse what the event names but the engine does not know."""
+        if event.inline is not None and not self.accept_inline_state:
+            raise EventError(
+                "inline",
+                "本服务不接受随事件携带的目录或授权，只依据本服务登记的记录作出决策",
+                "this service does not accept inline catalogue or grant state; it decides only on its own records",
+            )
         if event.jurisdiction is not None and event.jurisdiction not in self.policies.jurisdictions:
             known = "、".join(sorted(self.policies.jurisdictions)) or "无"
             raise EventError(

@@ -434,6 +434,29 @@ def transfer_dataset(client, event, result, purpose, dataset, fields, kind, reci
     send(client, event, result)
 
 
+@when(parsers.re(r"它以用途 " + q("purpose") + r" 使用数据集 " + q("dataset") + r"，但未列明数据项"))
+def use_without_fields(client, event, result, purpose, dataset):
+    event.update(action="use", purpose=purpose, dataset=dataset, fields=[], recipient={"kind": "self"})
+    send(client, event, result)
+
+
+@when(parsers.re(r"它以用途 " + q("purpose") + r" 再提供数据集 " + q("dataset") + r" 的数据项 " + q("fields") + r"，但未说明接收方"))
+def transfer_without_recipient(client, event, result, purpose, dataset, fields):
+    event.update(action="transfer", purpose=purpose, dataset=dataset, fields=split_list(fields))
+    event.pop("recipient", None)
+    send(client, event, result)
+
+
+@when(parsers.re(
+    r"它以用途 " + q("purpose") + r" 使用数据集 " + q("dataset") + r" 的数据项 " + q("fields")
+    + r"，并把数据交给第三方 " + q("recipient")
+))
+def use_handing_to_third_party(client, event, result, purpose, dataset, fields, recipient):
+    event.update(action="use", purpose=purpose, dataset=dataset, fields=split_list(fields),
+                 recipient={"kind": "third_party", "name": recipient})
+    send(client, event, result)
+
+
 # One sentence per step of sharing by which not-shareable data would move (art 14).
 @when(parsers.re(DEPT + r" (?P<act>申请使用|使用|向第三方提供|交付|回流)数据集 " + q("dataset") + r" 的数据项 " + q("fields")))
 def act_on_dataset(client, event, result, department, act, dataset, fields):
@@ -469,7 +492,7 @@ def outcome_is(result, outcome):
 
 CITATION = (
     r"违规包含 " + q("code")
-    + r"，引用第(?P<article>\d+)条第(?P<paragraph>\d+)款(?:第(?P<item>\d+)项)?"
+    + r"，引用第(?P<article>\d+)条(?:第(?P<paragraph>\d+)款)?(?:第(?P<item>\d+)项)?"
     + r"，(?:责任条款 " + q("liability") + r"|不涉及责任条款)"
 )
 
@@ -479,9 +502,10 @@ def violation_cited(result, code, article, paragraph, item, liability):
     found = result.with_code(code)
     for v in found:
         assert v["regulation"] == "gdsr", v
-        assert (v["article"], v["paragraph"], v["item"]) == (int(article), int(paragraph), int(item) if item else None), (
-            f"{code} 引用了第{v['article']}条第{v['paragraph']}款第{v['item']}项，应为第{article}条第{paragraph}款"
-            + (f"第{item}项" if item else "")
+        expected = (int(article), int(paragraph) if paragraph else None, int(item) if item else None)
+        assert (v["article"], v["paragraph"], v["item"]) == expected, (
+            f"{code} 引用了第{v['article']}条第{v['paragraph']}款第{v['item']}项，应为第{article}条"
+            + (f"第{paragraph}款" if paragraph else "") + (f"第{item}项" if item else "")
         )
         assert v["liability"] == liability, f"{code} 的责任条款是 {v['liability']!r}，应为 {liability!r}"
         assert v["title"]["zh"] and v["title"]["en"] and v["remedy"]["zh"] and v["remedy"]["en"], v

@@ -177,3 +177,18 @@ def test_openapi_documents_every_field_with_chinese_examples(client):
     request_example = schemas["AccessEvent"]["examples"][0]
     assert request_example["requester"]["department"] == "示范区民政局"
     assert client.get("/docs").status_code == 200
+
+
+def test_inline_state_can_be_refused_by_configuration(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from adapters.http.app import create_app
+    from adapters.service import build_service
+    from tests.conftest import make_settings
+
+    strict = TestClient(create_app(build_service(make_settings(tmp_path, accept_inline_state=False))))
+    inline_grant = {"id": "g-mine", "dataset": "ds-population-basic", "requester": "示范区民政局", "fields": ["name"], "purposes": ["招商引资"]}
+    response = strict.post("/v1/decisions", json={**USE, "grant": "g-mine", "inline": {"grant": inline_grant}})
+    assert response.status_code == 422
+    assert "inline" in error_fields(response)
+    assert strict.post("/v1/decisions", json=USE).json()["outcome"] == "allow"

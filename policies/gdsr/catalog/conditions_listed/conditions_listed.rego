@@ -30,7 +30,11 @@ conditional_entry if {
 	input.entry.share_attribute == "conditional"
 }
 
-listed(item) if count(object.get(input.entry, ["conditions", item], [])) > 0
+# Blank strings do not count as a listed condition.
+listed(item) if {
+	some condition in object.get(input.entry, ["conditions", item], [])
+	trim_space(condition) != ""
+}
 
 violation contains {"dataset": state.entry_name, "missing": item} if {
 	conditional_entry

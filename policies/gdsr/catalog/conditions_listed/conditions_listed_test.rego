@@ -28,3 +28,7 @@ test_empty_purposes_denied if {
 test_only_catalog_action_checked if {
 	count(rule.violation) == 0 with input as {"action": "use", "entry": entry({})}
 }
+
+test_blank_conditions_do_not_count_as_listed if {
+	count(rule.violation) == 2 with input as {"action": "catalog", "entry": {"id": "ds-x", "name": "某目录", "share_attribute": "conditional", "conditions": {"scope": [" "], "purposes": [""]}}}
+}

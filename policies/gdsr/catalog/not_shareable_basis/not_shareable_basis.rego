@@ -26,7 +26,7 @@ import rego.v1
 import data.lib.state
 
 # Only these ranks of legal source can put data in the not-shareable class
-# (art 14(1)(3)); departmental rules and local legislation cannot.
+# (art 14 item 3); departmental rules and local legislation cannot.
 qualifying_basis := {"law", "administrative_regulation", "state_council_decision"}
 
 not_shareable_entry if {

@@ -5,8 +5,7 @@
 #   code: GDSR-14-NOT-SHAREABLE
 #   regulation: gdsr
 #   article: 14
-#   paragraph: 1
-#   item: 3
+#   item: 3               # art 14 has one paragraph; cited as 第十四条第三项
 #   severity: prohibited
 #   effective_from: 2025-08-01
 #   title_en: Sharing data of the not-shareable class

@@ -35,8 +35,9 @@ recipient := input.recipient.name if {
 
 consented if recipient in object.get(state.grant, "third_party_consent", [])
 
+# Passing data on is judged by where it goes, whatever the event calls the step.
 violation contains {"dataset": state.dataset_name, "recipient": recipient} if {
-	input.action == "transfer"
+	input.action in state.use_actions
 	input.recipient.kind in outside_recipients
 	not consented
 }

@@ -19,8 +19,8 @@ test_own_use_allowed if {
 	count(rule.violation) == 0 with input as transfer({"kind": "self"}) with data.govshare as state
 }
 
-test_use_action_not_checked if {
-	count(rule.violation) == 0 with input as object.union(transfer({"kind": "third_party", "name": "某科技有限公司"}), {"action": "use"})
+test_use_that_hands_data_to_a_third_party_denied if {
+	rule.violation == {{"dataset": "人口基础信息", "recipient": "某科技有限公司"}} with input as object.union(transfer({"kind": "third_party", "name": "某科技有限公司"}), {"action": "use"})
 		with data.govshare as state
 }
 
