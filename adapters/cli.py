@@ -50,6 +50,7 @@ _WORDS = {
     "remedy": {"zh": "整改", "en": "Remedy"},
     "liability": {"zh": "责任", "en": "Liability"},
     "violations": {"zh": "违规", "en": "Violations"},
+    "breaches": {"zh": "已发生的违规（不阻止本次行为）", "en": "Breaches already committed (do not block this act)"},
     "obligations": {"zh": "附带义务", "en": "Obligations"},
     "none": {"zh": "无", "en": "none"},
     "bad_event": {"zh": "事件不符合要求", "en": "The event is not valid"},
@@ -118,11 +119,13 @@ def print_decision(decision: Decision, lang: str) -> None:
         f"law_version {decision.law_version}   policy {decision.policy_revision[:19]}…   data {decision.data_revision[:19]}…",
         title="govshare",
     ))
-    if decision.violations:
-        table = Table(title=word("violations", lang), show_lines=True)
-        for key in ("article", "code", "message", "remedy", "liability"):
-            table.add_column(word(key, lang), overflow="fold")
-        for v in decision.violations:
+    for key, found in (("violations", decision.violations), ("breaches", decision.breaches)):
+        if not found:
+            continue
+        table = Table(title=word(key, lang), show_lines=True)
+        for column in ("article", "code", "message", "remedy", "liability"):
+            table.add_column(word(column, lang), overflow="fold")
+        for v in found:
             table.add_row(
                 cite(v.article, v.paragraph, v.item, v.regulation, lang),
                 v.code,

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from .backend import RegoBackend
 from .explain import explain_obligation, explain_violation
 from .models import BEIJING, AccessEvent, CatalogEntry, Decision, Grant, Obligation, Text, Violation
+from .metadata import RULE_KINDS
 from .policyset import AGGREGATE_QUERY, PolicySet
 from .regulations import REGULATIONS, liability_problem
 
@@ -181,7 +182,7 @@ class DecisionEngine:
                 years=unknown,
             ))
         try:
-            violations, obligations = self._evaluate(event, day)
+            violations, breaches, obligations = self._evaluate(event, day)
         except Exception as exc:  # fail closed on anything: the backend, the result, the explanation
             log.exception("decision failed: %s", exc)
             return self._indeterminate(base, _failure(
@@ -199,21 +200,20 @@ class DecisionEngine:
         else:
             outcome = "allow"
         # Duties attach to an act that may happen; a refused act carries none.
-        return Decision(allow=outcome == "allow", outcome=outcome, violations=violations,
+        return Decision(allow=outcome == "allow", outcome=outcome, violations=violations, breaches=breaches,
                         obligations=obligations if outcome == "allow" else [], **base)
 
     def _indeterminate(self, base: dict[str, Any], failure: Violation) -> Decision:
         return Decision(allow=False, outcome="indeterminate", violations=[failure], **base)
 
-    def _evaluate(self, event: AccessEvent, day: date) -> tuple[list[Violation], list[Obligation]]:
+    def _evaluate(self, event: AccessEvent, day: date) -> tuple[list[Violation], list[Violation], list[Obligation]]:
         input_json = orjson.dumps(event.model_dump(mode="json", exclude_none=True)).decode()
         raw = self.backend.evaluate(AGGREGATE_QUERY, input_json)
-        if not isinstance(raw, dict) or not isinstance(raw.get("violation"), dict) or not isinstance(raw.get("obligation"), dict):
+        if not isinstance(raw, dict) or not all(isinstance(raw.get(kind), dict) for kind in RULE_KINDS):
             raise ValueError(f"policy result has an unexpected shape: {str(raw)[:200]}")
-        violations: list[Violation] = []
-        obligations: list[Obligation] = []
-        for kind, found in (("violation", raw["violation"]), ("obligation", raw["obligation"])):
-            for package, facts_list in found.items():
+        found: dict[str, list] = {kind: [] for kind in RULE_KINDS}
+        for kind in RULE_KINDS:
+            for package, facts_list in raw[kind].items():
                 meta = self.policies.rules[package]
                 if not meta.in_force(day):
                     continue
@@ -221,11 +221,12 @@ class DecisionEngine:
                     if not isinstance(facts, dict):
                         raise ValueError(f"{package}.{kind} emitted {facts!r}; rules must emit objects of facts")
                     if kind == "obligation":
-                        obligations.append(explain_obligation(meta, facts))
+                        found[kind].append(explain_obligation(meta, facts))
                         continue
                     if "liability" in facts and (why := liability_problem(REGULATIONS[meta.regulation], facts["liability"])):
                         raise ValueError(f"{package} emitted an invalid liability: {why}")
-                    violations.append(explain_violation(meta, facts))
-        violations.sort(key=_sort_key)
-        obligations.sort(key=lambda o: (o.regulation, o.article, o.code))
-        return violations, obligations
+                    found[kind].append(explain_violation(meta, facts))
+        found["violation"].sort(key=_sort_key)
+        found["breach"].sort(key=_sort_key)
+        found["obligation"].sort(key=lambda o: (o.regulation, o.article, o.code))
+        return found["violation"], found["breach"], found["obligation"]

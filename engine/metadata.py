@@ -18,10 +18,17 @@ from .errors import PolicyProblem
 from .models import Text
 
 _PACKAGE = re.compile(r"^\s*package\s+([\w.]+)")
-_RULE_HEAD = re.compile(r"^(violation|obligation)\s+contains\b", re.MULTILINE)
+_RULE_HEAD = re.compile(r"^(violation|breach|obligation)\s+contains\b", re.MULTILINE)
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
-SEVERITIES = ("prohibited", "needs_action", "obligation")
+# What each severity means and which rule a package of that severity defines:
+# prohibited → deny; needs_action → a missing step, not allowed until done;
+# breach → a deadline or duty already missed: reported with its liability, but
+# it does not block the act (a late reply must still be made); obligation → a
+# duty attached to an allowed act.
+EMITTED_RULE = {"prohibited": "violation", "needs_action": "violation", "breach": "breach", "obligation": "obligation"}
+SEVERITIES = tuple(EMITTED_RULE)
+RULE_KINDS = ("violation", "breach", "obligation")
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ class RuleMeta:
     liability: str | None = None
     description: str | None = None
     labels: dict[str, Text] = field(default_factory=dict)
-    emits: frozenset[str] = frozenset()  # "violation" and/or "obligation"
+    emits: frozenset[str] = frozenset()  # of RULE_KINDS
 
     @property
     def citation(self) -> str:
@@ -179,7 +186,7 @@ def rule_meta(parsed: ParsedFile, path: str) -> tuple[RuleMeta | None, list[Poli
             continue
         labels[str(key)] = Text(zh=str(value["zh"]), en=str(value["en"]))
     if not parsed.emits:
-        problem("rule file defines neither `violation contains` nor `obligation contains`")
+        problem("rule file defines no `violation contains`, `breach contains` or `obligation contains` rule")
     if problems:
         return None, problems
     return (

@@ -315,7 +315,9 @@ class Violation(BaseModel):
     paragraph: int | None = Field(default=None, description="款 / paragraph", examples=[1])
     item: int | None = Field(default=None, description="项 / item")
     liability: str | None = Field(default=None, description="法律责任条款项 / liability item (39–42)", examples=["40(3)"])
-    severity: Literal["prohibited", "needs_action", "error"] = Field(description="prohibited → deny, needs_action → 补正")
+    severity: Literal["prohibited", "needs_action", "breach", "error"] = Field(
+        description="prohibited → deny；needs_action → 补正后再办；breach → 已发生的逾期等违规，记录追责但不阻止本次行为；error → 引擎故障"
+    )
     title: Text = Field(description="规则标题 / rule title")
     message: Text = Field(description="违规说明 / what is wrong")
     remedy: Text = Field(description="整改建议 / what to do")
@@ -339,6 +341,10 @@ class Decision(BaseModel):
     allow: bool = Field(description="是否允许 / allowed")
     outcome: Outcome = Field(description="allow | deny（禁止）| needs_action（缺少步骤）| indeterminate（无法判断，按拒绝处理）")
     violations: list[Violation] = Field(default_factory=list, description="全部违规，按条文排序 / every violation")
+    breaches: list[Violation] = Field(
+        default_factory=list,
+        description="已经发生、本次行为无法挽回的违规（如逾期答复），附责任条款，供通报和追责；不影响 allow / breaches already committed (e.g. a late reply): reported with liability, they do not block the act",
+    )
     obligations: list[Obligation] = Field(default_factory=list, description="允许时须履行的义务 / duties attached")
     policy_revision: str = Field(description="策略内容哈希 / policy content hash", examples=["sha256:3f2a…"])
     data_revision: str = Field(description="目录与授权数据版本 / catalogue+grant data revision", examples=["sha256:9c1b…"])

@@ -13,7 +13,7 @@ from pathlib import Path
 from .backend import RegoBackend
 from .calendar import WorkingCalendar, load_calendar
 from .errors import PolicyError, PolicyProblem
-from .metadata import RegoFile, RuleMeta, parse_file, placeholders, rule_meta
+from .metadata import EMITTED_RULE, RULE_KINDS, RegoFile, RuleMeta, parse_file, placeholders, rule_meta
 from .regulations import REGULATIONS, liability_problem
 
 AGGREGATE_PACKAGE = "govshare.aggregate"
@@ -48,10 +48,8 @@ class PolicySet:
             pkgs = sorted(p for p, m in self.rules.items() if kind in m.emits)
             return "".join(f'\t\t"{p}": data.{p}.{kind},\n' for p in pkgs)
 
-        return (
-            f"package {AGGREGATE_PACKAGE}\n\nimport rego.v1\n\n"
-            f'result := {{\n\t"violation": {{\n{entries("violation")}\t}},\n\t"obligation": {{\n{entries("obligation")}\t}},\n}}\n'
-        )
+        kinds = "".join(f'\t"{kind}": {{\n{entries(kind)}\t}},\n' for kind in RULE_KINDS)
+        return f"package {AGGREGATE_PACKAGE}\n\nimport rego.v1\n\nresult := {{\n{kinds}}}\n"
 
 
 def read_files(root: Path) -> list[RegoFile]:
@@ -104,7 +102,7 @@ def load_policy_set(root: Path | str, backend: RegoBackend) -> PolicySet:
             continue
         if rego.is_library:
             if parsed.emits:
-                problems.append(PolicyProblem(rego.path, parsed.package_line, 1, "lib/ helpers must not emit violations or obligations; put the rule in its own cited package"))
+                problems.append(PolicyProblem(rego.path, parsed.package_line, 1, "lib/ helpers must not emit violations, breaches or obligations; put the rule in its own cited package"))
             continue
         meta, found = rule_meta(parsed, rego.path)
         problems.extend(found)
@@ -152,10 +150,10 @@ def _check_citation(meta: RuleMeta) -> list[PolicyProblem]:
         problem(f"{meta.regulation} has no article {meta.article} (articles 1–{max(regulation.articles)}): a rule must cite a real article")
     if meta.liability is not None and (why := liability_problem(regulation, meta.liability)):
         problem(why)
-    if meta.severity == "obligation" and "violation" in meta.emits:
-        problem("an obligation rule must emit `obligation`, not `violation`")
-    if meta.severity != "obligation" and "violation" not in meta.emits:
-        problem(f"severity {meta.severity} needs a `violation contains` rule")
+    expected = EMITTED_RULE.get(meta.severity)
+    if expected and meta.emits != {expected}:
+        found = ", ".join(sorted(meta.emits))
+        problem(f"severity {meta.severity} must define `{expected} contains` and nothing else (found: {found})")
     for lang in ("zh", "en"):
         for name in placeholders(getattr(meta.message, lang)):
             if name not in meta.labels and not name.isidentifier():

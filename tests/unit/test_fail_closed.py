@@ -67,31 +67,31 @@ def test_result_of_unexpected_shape_is_indeterminate(policies, answer):
 
 
 def test_result_from_unknown_package_is_indeterminate(policies):
-    answer = {"violation": {"gdsr.not.loaded": [{"x": 1}]}, "obligation": {}}
+    answer = {"violation": {"gdsr.not.loaded": [{"x": 1}]}, "breach": {}, "obligation": {}}
     assert_indeterminate(decide_with(policies, answer), "GOVSHARE-ENGINE-ERROR")
 
 
 def test_rule_emitting_a_non_object_is_indeterminate(policies):
     package = next(iter(policies.rules))
-    answer = {"violation": {package: ["just a string"]}, "obligation": {}}
+    answer = {"violation": {package: ["just a string"]}, "breach": {}, "obligation": {}}
     assert_indeterminate(decide_with(policies, answer), "GOVSHARE-ENGINE-ERROR")
 
 
 def test_rule_emitting_an_invalid_liability_is_indeterminate(policies):
     package = next(p for p, m in policies.rules.items() if "violation" in m.emits)
-    answer = {"violation": {package: [{"liability": "40(9)"}]}, "obligation": {}}
+    answer = {"violation": {package: [{"liability": "40(9)"}]}, "breach": {}, "obligation": {}}
     assert_indeterminate(decide_with(policies, answer), "GOVSHARE-ENGINE-ERROR")
 
 
 def test_empty_result_allows(policies):
     """The control for the tests above: the same engine does allow when the
     policies find nothing, so the indeterminate answers come from the failures."""
-    decision = decide_with(policies, {"violation": {}, "obligation": {}})
+    decision = decide_with(policies, {"violation": {}, "breach": {}, "obligation": {}})
     assert decision.allow is True and decision.outcome == "allow"
 
 
 def test_event_before_the_regulation_took_effect_is_not_allowed(policies):
-    decision = decide_with(policies, {"violation": {}, "obligation": {}}, {**EVENT, "at": "2025-07-31T23:59:00+08:00"})
+    decision = decide_with(policies, {"violation": {}, "breach": {}, "obligation": {}}, {**EVENT, "at": "2025-07-31T23:59:00+08:00"})
     violation = assert_indeterminate(decision, "GOVSHARE-NO-LAW-IN-FORCE")
     assert "2025-08-01" in violation.message.zh
     assert decision.law_version == "none"
@@ -99,14 +99,14 @@ def test_event_before_the_regulation_took_effect_is_not_allowed(policies):
 
 def test_event_time_in_utc_is_judged_by_its_beijing_date(policies):
     # 2025-07-31T16:30Z is 2025-08-01 00:30 in Beijing: the regulation applies.
-    decision = decide_with(policies, {"violation": {}, "obligation": {}}, {**EVENT, "at": "2025-07-31T16:30:00Z"})
+    decision = decide_with(policies, {"violation": {}, "breach": {}, "obligation": {}}, {**EVENT, "at": "2025-07-31T16:30:00Z"})
     assert decision.outcome == "allow"
     assert decision.event_at == datetime(2025, 8, 1, 0, 30, tzinfo=BEIJING)
     assert decision.law_version == "gdsr@2025-08-01"
 
 
 def test_unknown_jurisdiction_is_refused_not_ignored(policies):
-    engine = DecisionEngine(policies, ScriptedBackend({"violation": {}, "obligation": {}}), DataSnapshot())
+    engine = DecisionEngine(policies, ScriptedBackend({"violation": {}, "breach": {}, "obligation": {}}), DataSnapshot())
     with pytest.raises(EventError) as caught:
         engine.decide(AccessEvent.model_validate({**EVENT, "jurisdiction": "atlantis"}))
     assert caught.value.field == "jurisdiction"
@@ -115,7 +115,7 @@ def test_unknown_jurisdiction_is_refused_not_ignored(policies):
 def test_deadline_in_a_year_the_calendar_does_not_know_is_indeterminate(policies):
     event = {**EVENT, "action": "reply", "at": "2027-01-05T10:00:00+08:00",
              "application": {"received_on": "2026-12-30"}, "reply": {"decision": "approve"}}
-    decision = decide_with(policies, {"violation": {}, "obligation": {}}, event)
+    decision = decide_with(policies, {"violation": {}, "breach": {}, "obligation": {}}, event)
     violation = assert_indeterminate(decision, "GOVSHARE-CALENDAR-UNKNOWN-YEAR")
     assert violation.facts["years"] == [2027]
     assert "2027" in violation.message.zh and "2027" in violation.message.en
@@ -123,5 +123,5 @@ def test_deadline_in_a_year_the_calendar_does_not_know_is_indeterminate(policies
 
 def test_event_without_deadlines_in_a_later_year_is_still_decided(policies):
     """A plain use in 2027 counts no working days, so the calendar does not block it."""
-    decision = decide_with(policies, {"violation": {}, "obligation": {}}, {**EVENT, "at": "2027-01-05T10:00:00+08:00"})
+    decision = decide_with(policies, {"violation": {}, "breach": {}, "obligation": {}}, {**EVENT, "at": "2027-01-05T10:00:00+08:00"})
     assert decision.outcome == "allow"
