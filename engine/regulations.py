@@ -101,6 +101,15 @@ def _gdsr() -> Regulation:
 
 REGULATIONS: dict[str, Regulation] = {"gdsr": _gdsr()}
 
+# The GDSR obligations an access engine can enforce (articles-doc section 4).
+# Each group must have at least one rule and one scenario; where two articles
+# state one duty (31–32: share through the integrated system; 34–35: controls
+# follow the classification grade), either may carry the citation.
+ENFORCEABLE_GDSR: tuple[tuple[int, ...], ...] = (
+    (3,), (13,), (14,), (15,), (16,), (17,), (19,), (20,), (21,), (22,), (24,), (25,),
+    (26,), (27,), (29,), (31, 32), (34, 35), (36,), (37,),
+)
+
 _LIABILITY = re.compile(r"^(?P<article>\d+)(?:\((?P<item>\d+)\))?$")
 
 

@@ -1,0 +1,105 @@
+"""The regulation map: article → rules → Rego tests → Gherkin scenarios.
+
+Compliance staff read it to see what is enforced and proven; the suite uses it
+to fail when an enforceable article has no rule or no scenario.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .policyset import PolicySet
+from .regotest import discover
+from .regulations import ENFORCEABLE_GDSR, REGULATIONS, Article
+
+_ARTICLE_TAG = re.compile(r"@第(\d+)条(?=\s|$|@)")
+_SCENARIO = re.compile(r"^\s*(场景大纲|场景|剧本大纲|剧本)\s*[:：]\s*(.*)$")
+_TAG_LINE = re.compile(r"^\s*@")
+_FEATURE = re.compile(r"^\s*(功能|Feature)\s*[:：]")
+_OTHER_BLOCK = re.compile(r"^\s*(例子|背景|规则|Examples|Background|Rule)\s*[:：]")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    feature: str
+    line: int
+    name: str
+    articles: frozenset[int]
+
+
+@dataclass
+class ArticleRow:
+    article: Article
+    enforceable: bool
+    rules: list[str] = field(default_factory=list)  # codes
+    tests: int = 0
+    scenarios: list[Scenario] = field(default_factory=list)
+
+
+def read_scenarios(features_dir: Path) -> list[Scenario]:
+    """Scenarios and the articles their tags (`@第25条`) name; tags on the
+    feature line apply to every scenario in it."""
+    found = []
+    for path in sorted(features_dir.glob("*.feature")):
+        pending: set[int] = set()
+        feature_articles: set[int] = set()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if _TAG_LINE.match(line):
+                pending |= {int(a) for a in _ARTICLE_TAG.findall(line)}
+            elif _FEATURE.match(line):
+                feature_articles, pending = pending, set()
+            elif match := _SCENARIO.match(line):
+                found.append(Scenario(path.name, number, match.group(2).strip(), frozenset(pending | feature_articles)))
+                pending = set()
+            elif _OTHER_BLOCK.match(line):
+                pending = set()
+    return found
+
+
+def article_matrix(policies: PolicySet, features_dir: Path, regulation: str = "gdsr") -> list[ArticleRow]:
+    law = REGULATIONS[regulation]
+    enforceable = {a for group in ENFORCEABLE_GDSR for a in group} if regulation == "gdsr" else set()
+    rows = {n: ArticleRow(a, n in enforceable) for n, a in law.articles.items()}
+    tests_by_package: dict[str, int] = defaultdict(int)
+    for package, _, _, _ in discover(policies):
+        tests_by_package[package.removesuffix("_test")] += 1
+    for package, meta in sorted(policies.rules.items(), key=lambda kv: kv[1].code):
+        if meta.regulation != regulation:
+            continue
+        row = rows[meta.article]
+        row.rules.append(meta.code)
+        row.tests += tests_by_package.get(package, 0)
+    for scenario in read_scenarios(features_dir):
+        for number in scenario.articles:
+            if number in rows:
+                rows[number].scenarios.append(scenario)
+    return [rows[n] for n in sorted(rows)]
+
+
+@dataclass(frozen=True)
+class Gap:
+    articles: str  # "13" or "31–32"
+    missing: str  # "rule" | "scenario"
+
+    def text(self, lang: str) -> str:
+        if lang == "zh":
+            what = "没有规则执行" if self.missing == "rule" else "没有场景证明"
+            return f"《政务数据共享条例》第{self.articles}条：{what}"
+        what = "no rule enforces it" if self.missing == "rule" else "no scenario proves it"
+        return f"GDSR art {self.articles}: {what}"
+
+
+def gaps(rows: list[ArticleRow]) -> list[Gap]:
+    """Enforceable article groups with no rule or no scenario."""
+    by_number = {r.article.number: r for r in rows}
+    found = []
+    for group in ENFORCEABLE_GDSR:
+        label = "–".join(str(a) for a in group)
+        if not any(by_number[a].rules for a in group):
+            found.append(Gap(label, "rule"))
+        if not any(by_number[a].scenarios for a in group):
+            found.append(Gap(label, "scenario"))
+    return found
