@@ -63,3 +63,28 @@ def pg_url() -> str:
     except Exception as exc:  # any driver error means the server is not usable
         pytest.fail(f"GOVSHARE_TEST_PG_URL={url} is set but PostgreSQL cannot be reached: {exc}")
     return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database of each kind: a SQLite file, or a throw-away
+    schema on the PostgreSQL test server (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{(tmp_path / 'govshare.sqlite3').as_posix()}"
+        return
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    url = request.getfixturevalue("pg_url")
+    schema = f"govshare_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -1,48 +1,61 @@
-"""Catalogue and grant storage on SQLAlchemy 2: SQLite by default, PostgreSQL in
-production. Rows keep the validated JSON document, so the policies see exactly
-what was stored."""
+"""Storage on SQLAlchemy 2: SQLite by default, PostgreSQL in production.
+
+Every write runs in one transaction together with its ledger entry, so a failed
+write leaves nothing half-written and the ledger never misses a committed
+record. Concurrent writers (several worker processes) keep one chain: the ledger
+sequence is the primary key, so two writers that raced for the same place
+collide and the loser retries the whole unit of work.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+import random
+import time
+from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
+from typing import Any, Callable, Iterator, TypeVar
 
-from sqlalchemy import JSON, DateTime, String, create_engine, select
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
 
 from engine.decide import DataSnapshot
+from engine.ledger import GENESIS, LedgerEntry, seal
 from engine.models import CatalogEntry, Grant
+
+from .tables import ApplicationRow, CatalogRow, GrantRow, LedgerRow, MetaRow, UsageRecordRow
+
+T = TypeVar("T")
 
 
 class StorageError(RuntimeError):
     """The database cannot be reached or used."""
 
 
-class Base(DeclarativeBase):
-    pass
-
-
-class CatalogRow(Base):
-    __tablename__ = "catalog_entries"
-    id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    body: Mapped[dict] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class GrantRow(Base):
-    __tablename__ = "grants"
-    id: Mapped[str] = mapped_column(String(200), primary_key=True)
-    dataset: Mapped[str] = mapped_column(String(200), index=True)
-    body: Mapped[dict] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+class NotFound(LookupError):
+    def __init__(self, kind: str, ref: str):
+        self.kind, self.ref = kind, ref
+        super().__init__(f"{kind} {ref!r} not found")
 
 
 def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / 'govshare.sqlite3').as_posix()}"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
 class Store:
@@ -50,51 +63,232 @@ class Store:
         self.url = url
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
+        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
-            Base.metadata.create_all(self.engine)
+            self.migrate()
         except OperationalError as exc:
             raise StorageError(f"cannot open the database at {self.safe_url()}: {exc.orig}") from exc
 
     def safe_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
 
-    def is_empty(self) -> bool:
-        with Session(self.engine) as session:
-            return session.scalar(select(CatalogRow.id).limit(1)) is None
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration."""
+        config = Config()
+        config.set_main_option("script_location", str(resources.files("adapters.storage").joinpath("migrations")))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    # --- units of work ------------------------------------------------------
+
+    def transaction(self, work: Callable[[Session], T], attempts: int = 60) -> T:
+        """Run `work` in one transaction; retry the whole of it when a concurrent
+        writer took the same ledger place (or SQLite was busy)."""
+        for attempt in range(attempts):
+            try:
+                with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                    return work(session)
+            except (IntegrityError, OperationalError) as exc:
+                if attempt == attempts - 1 or not _is_contention(exc):
+                    raise
+                time.sleep(random.uniform(0.001, 0.01) * (1 + attempt))
+        raise AssertionError("unreachable")
+
+    def read(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # --- ledger -------------------------------------------------------------
+
+    @staticmethod
+    def append(session: Session, kind: str, ref: str, body: dict[str, Any], *, policy_revision: str,
+               law_version: str, data_revision: str) -> LedgerEntry:
+        """Append one sealed entry inside `session`'s transaction."""
+        last = session.execute(select(LedgerRow.seq, LedgerRow.hash).order_by(LedgerRow.seq.desc()).limit(1)).first()
+        seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+        entry = seal(seq, kind, ref, _now().isoformat().replace("+00:00", "Z"), policy_revision, law_version, data_revision, body, prev)
+        session.add(LedgerRow(**entry.content(), hash=entry.hash))
+        session.flush()  # claim the sequence number now: a racing writer fails here, not at commit
+        return entry
+
+    def ledger(self, batch: int = 1000) -> Iterator[LedgerEntry]:
+        """Every entry in sequence order, streamed."""
+        after = 0
+        while True:
+            with self.read() as session:
+                rows = session.scalars(select(LedgerRow).where(LedgerRow.seq > after).order_by(LedgerRow.seq).limit(batch)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield LedgerEntry(row.seq, row.kind, row.ref, row.recorded_at, row.policy_revision, row.law_version,
+                                  row.data_revision, row.body, row.prev_hash, row.hash)
+            after = rows[-1].seq
+
+    def ledger_length(self) -> int:
+        with self.read() as session:
+            return session.scalar(select(func.count()).select_from(LedgerRow)) or 0
+
+    # --- data generation: lets every worker notice catalogue/grant writes ---
+
+    GENERATION = "data_generation"
+
+    @classmethod
+    def bump_generation(cls, session: Session) -> None:
+        row = session.get(MetaRow, cls.GENERATION, with_for_update=True)
+        if row is None:
+            session.add(MetaRow(key=cls.GENERATION, value="1"))
+        else:
+            row.value = str(int(row.value) + 1)
+
+    def generation(self) -> int:
+        with self.read() as session:
+            row = session.get(MetaRow, self.GENERATION)
+            return int(row.value) if row else 0
+
+    # --- catalogue and grants ------------------------------------------------
+
+    @staticmethod
+    def put_catalog_in(session: Session, entry: CatalogEntry) -> None:
+        session.merge(CatalogRow(id=entry.id, body=entry.model_dump(mode="json", exclude_none=True), updated_at=_now()))
+
+    @staticmethod
+    def put_grant_in(session: Session, grant: Grant) -> None:
+        session.merge(GrantRow(id=grant.id, dataset=grant.dataset, requester=grant.requester, status=grant.status.value,
+                               body=grant.model_dump(mode="json", exclude_none=True), updated_at=_now()))
 
     def put_catalog(self, entries: list[CatalogEntry]) -> None:
-        now = datetime.now(timezone.utc)
-        with Session(self.engine) as session, session.begin():
+        def work(session: Session) -> None:
             for entry in entries:
-                session.merge(CatalogRow(id=entry.id, body=entry.model_dump(mode="json", exclude_none=True), updated_at=now))
+                self.put_catalog_in(session, entry)
+            self.bump_generation(session)
+
+        self.transaction(work)
 
     def put_grants(self, grants: list[Grant]) -> None:
-        now = datetime.now(timezone.utc)
-        with Session(self.engine) as session, session.begin():
+        def work(session: Session) -> None:
             for grant in grants:
-                session.merge(GrantRow(id=grant.id, dataset=grant.dataset, body=grant.model_dump(mode="json", exclude_none=True), updated_at=now))
+                self.put_grant_in(session, grant)
+            self.bump_generation(session)
+
+        self.transaction(work)
 
     def catalog(self) -> list[CatalogEntry]:
-        with Session(self.engine) as session:
+        with self.read() as session:
             return [CatalogEntry.model_validate(row.body) for row in session.scalars(select(CatalogRow).order_by(CatalogRow.id))]
 
+    def catalog_entry(self, entry_id: str) -> CatalogEntry:
+        with self.read() as session:
+            row = session.get(CatalogRow, entry_id)
+            if row is None:
+                raise NotFound("catalog entry", entry_id)
+            return CatalogEntry.model_validate(row.body)
+
     def grants(self) -> list[Grant]:
-        with Session(self.engine) as session:
+        with self.read() as session:
             return [Grant.model_validate(row.body) for row in session.scalars(select(GrantRow).order_by(GrantRow.id))]
+
+    def grant(self, grant_id: str, session: Session | None = None) -> Grant:
+        if session is not None:
+            row = session.get(GrantRow, grant_id, with_for_update=True)
+        else:
+            with self.read() as fresh:
+                row = fresh.get(GrantRow, grant_id)
+        if row is None:
+            raise NotFound("grant", grant_id)
+        return Grant.model_validate(row.body)
 
     def snapshot(self) -> DataSnapshot:
         return DataSnapshot.build(self.catalog(), self.grants())
 
+    def is_empty(self) -> bool:
+        with self.read() as session:
+            return session.scalar(select(CatalogRow.id).limit(1)) is None
+
     def seed_demo(self) -> int:
         """Load the bundled demo catalogue if the store is empty; return how many
         entries were added."""
-        if not self.is_empty():
-            return 0
         entries, grants = demo_catalog()
-        self.put_catalog(entries)
-        self.put_grants(grants)
-        return len(entries)
+
+        def work(session: Session) -> int:
+            if session.scalar(select(CatalogRow.id).limit(1)) is not None:
+                return 0
+            for entry in entries:
+                self.put_catalog_in(session, entry)
+            for grant in grants:
+                self.put_grant_in(session, grant)
+            self.bump_generation(session)
+            return len(entries)
+
+        return self.transaction(work)
+
+    # --- applications and usage records --------------------------------------
+
+    @staticmethod
+    def put_application_in(session: Session, application: dict[str, Any]) -> None:
+        session.merge(ApplicationRow(
+            id=application["id"], dataset=application["dataset"], requester=application["requester"],
+            status=application["status"], received_on=date.fromisoformat(application["received_on"]),
+            body=application, updated_at=_now(),
+        ))
+
+    def application(self, application_id: str, session: Session | None = None) -> dict[str, Any]:
+        if session is not None:
+            row = session.get(ApplicationRow, application_id, with_for_update=True)
+        else:
+            with self.read() as fresh:
+                row = fresh.get(ApplicationRow, application_id)
+        if row is None:
+            raise NotFound("application", application_id)
+        return dict(row.body)
+
+    def applications(self, status: set[str] | None = None) -> list[dict[str, Any]]:
+        with self.read() as session:
+            query = select(ApplicationRow).order_by(ApplicationRow.received_on, ApplicationRow.id)
+            if status:
+                query = query.where(ApplicationRow.status.in_(status))
+            return [dict(row.body) for row in session.scalars(query)]
+
+    @staticmethod
+    def put_record_in(session: Session, record: dict[str, Any]) -> None:
+        session.merge(UsageRecordRow(
+            id=record["id"], grant_id=record.get("grant"), dataset=record["dataset"], requester=record["requester"],
+            created_on=date.fromisoformat(record["created_on"]), body=record, updated_at=_now(),
+        ))
+
+    def record(self, record_id: str, session: Session | None = None) -> dict[str, Any]:
+        if session is not None:
+            row = session.get(UsageRecordRow, record_id, with_for_update=True)
+        else:
+            with self.read() as fresh:
+                row = fresh.get(UsageRecordRow, record_id)
+        if row is None:
+            raise NotFound("usage record", record_id)
+        return dict(row.body)
+
+    def records(self, *, grant: str | None = None, dataset: str | None = None, requester: str | None = None,
+                limit: int = 500) -> list[dict[str, Any]]:
+        with self.read() as session:
+            query = select(UsageRecordRow).order_by(UsageRecordRow.created_on.desc(), UsageRecordRow.id).limit(limit)
+            if grant:
+                query = query.where(UsageRecordRow.grant_id == grant)
+            if dataset:
+                query = query.where(UsageRecordRow.dataset == dataset)
+            if requester:
+                query = query.where(UsageRecordRow.requester == requester)
+            return [dict(row.body) for row in session.scalars(query)]
+
+    @staticmethod
+    def delete_record_in(session: Session, record_id: str) -> None:
+        session.execute(delete(UsageRecordRow).where(UsageRecordRow.id == record_id))
+
+
+def _is_contention(exc: Exception) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    text = str(getattr(exc, "orig", exc)).lower()
+    return "locked" in text or "busy" in text or "could not serialize" in text or "deadlock" in text
 
 
 def demo_catalog() -> tuple[list[CatalogEntry], list[Grant]]:

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
-
-from adapters.storage.store import StorageError, Store, demo_catalog, sqlite_url
+from adapters.storage.store import StorageError, Store, demo_catalog
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        yield Store(sqlite_url(tmp_path))
-        return
-    url = request.getfixturevalue("pg_url")
-    schema = f"govshare_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-    try:
-        yield Store(f"{url}{sep}options=-csearch_path%3D{schema}")
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+@pytest.fixture
+def store(db_url):
+    return Store(db_url)
 
 
 def test_demo_catalogue_covers_departments_and_all_share_attributes():
