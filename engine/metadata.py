@@ -64,6 +64,8 @@ class RuleMeta:
     liability: str | None = None
     description: str | None = None
     labels: dict[str, Text] = field(default_factory=dict)
+    # GDSR 27(2): misuse by the grant's holder suspends the grant.
+    suspends_grant: bool = False
     emits: frozenset[str] = frozenset()  # of RULE_KINDS
 
     @property
@@ -185,6 +187,8 @@ def rule_meta(parsed: ParsedFile, path: str) -> tuple[RuleMeta | None, list[Poli
             problem(f"METADATA custom.labels.{key} needs both zh and en")
             continue
         labels[str(key)] = Text(zh=str(value["zh"]), en=str(value["en"]))
+    if custom.get("suspends_grant") not in (None, True, False):
+        problem("METADATA custom.suspends_grant must be true or false")
     if not parsed.emits:
         problem("rule file defines no `violation contains`, `breach contains` or `obligation contains` rule")
     if problems:
@@ -208,6 +212,7 @@ def rule_meta(parsed: ParsedFile, path: str) -> tuple[RuleMeta | None, list[Poli
             effective_to=dates["effective_to"],
             description=meta.get("description"),
             labels=labels,
+            suspends_grant=custom.get("suspends_grant") is True,
             emits=parsed.emits,
         ),
         problems,

@@ -29,8 +29,45 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
 
 
 @pytest.fixture(scope="session")
-def client(service: Service) -> TestClient:
-    return TestClient(create_app(service))
+def app(service: Service):
+    return create_app(service)
+
+
+@pytest.fixture(scope="session")
+def _shared_client(app) -> TestClient:
+    return TestClient(app)
+
+
+@pytest.fixture
+def client(_shared_client: TestClient, service: Service, app) -> TestClient:
+    """The HTTP client over the shared service. Steps change state (a denied
+    misuse suspends the grant, approvals create grants); after a test that
+    changed catalogue or grants, both go back to the demo so tests stay independent."""
+    before = service.store.generation()
+    yield _shared_client
+    if service.store.generation() != before:
+        restore_demo(service)
+        app.state.lifecycle.refresh(force=True)
+
+
+def restore_demo(service: Service) -> None:
+    from sqlalchemy import delete
+
+    from adapters.storage.store import Store, demo_catalog
+    from adapters.storage.tables import CatalogRow, GrantRow
+
+    entries, grants = demo_catalog()
+
+    def work(session):
+        session.execute(delete(CatalogRow))
+        session.execute(delete(GrantRow))
+        for entry in entries:
+            Store.put_catalog_in(session, entry)
+        for grant in grants:
+            Store.put_grant_in(session, grant)
+        Store.bump_generation(session)
+
+    service.store.transaction(work)
 
 
 @pytest.fixture

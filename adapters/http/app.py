@@ -14,8 +14,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from engine.decide import EventError
 from engine.models import AccessEvent, Decision
 
+from ..lifecycle import Lifecycle, Refused, StateConflict
 from ..service import Service, Settings, build_service
+from ..storage.store import NotFound
 from .errors import describe_errors, error_body
+from .lifecycle_routes import lifecycle_router
 
 log = logging.getLogger("govshare.http")
 
@@ -138,6 +141,8 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
         ],
     )
     app.state.service = service
+    lifecycle = Lifecycle(service, service.settings.log_mask, service.settings.data_poll_seconds)
+    app.state.lifecycle = lifecycle
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
 
     @app.exception_handler(RequestValidationError)
@@ -160,6 +165,22 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
                        [{"field": exc.field, "type": "unknown_value", "problem": {"zh": exc.zh, "en": exc.en}}]),
             status_code=422,
         )
+
+    @app.exception_handler(Refused)
+    async def _refused(request: Request, exc: Refused) -> JSONResponse:
+        body = error_body("refused", "该操作未获允许，未作任何变更；原因见 decision。",
+                          "The step was not allowed and nothing was changed; see decision for why.")
+        body["decision"] = exc.decision.model_dump(mode="json")
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
+        names = {"catalog entry": "目录条目", "grant": "共享授权", "application": "共享申请", "usage record": "使用记录"}
+        return JSONResponse(error_body("not_found", f"没有{names.get(exc.kind, exc.kind)} {exc.ref}。", f"No {exc.kind} {exc.ref}."), status_code=404)
+
+    @app.exception_handler(StateConflict)
+    async def _conflict(request: Request, exc: StateConflict) -> JSONResponse:
+        return JSONResponse(error_body("state_conflict", exc.zh, exc.en), status_code=409)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -189,7 +210,9 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     async def decide(event: AccessEvent) -> Any:
         # Deliberately async: evaluation runs on the event-loop thread, so each
         # worker process needs exactly one regorus engine.
-        return service.engine.decide(event)
+        return lifecycle.decide(event)
+
+    app.include_router(lifecycle_router(lifecycle))
 
     @app.get("/health", tags=["运维 operations"], summary="健康检查 / health")
     async def health() -> dict[str, Any]:

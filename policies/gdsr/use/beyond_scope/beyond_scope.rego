@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "40(2)"
 #   severity: prohibited
+#   suspends_grant: true        # art 27(2): misuse suspends the grant
 #   effective_from: 2025-08-01
 #   title_en: Shared data items used beyond the approved scope
 #   message:

@@ -1,0 +1,173 @@
+"""HTTP endpoints of the sharing lifecycle: catalogue, applications, replies,
+delivery, grants, usage records and the ledger."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.ledger import verify_chain
+from engine.models import (
+    AccessEvent,
+    CatalogEntry,
+    CatalogUpdate,
+    Decision,
+    Extension,
+    GrantStatus,
+    Method,
+    Requester,
+)
+
+from ..lifecycle import Lifecycle
+
+TAG = "共享流程 lifecycle"
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class CatalogPublish(_In):
+    entry: CatalogEntry = Field(description="待发布或更新的目录条目 / the entry")
+    requester: Requester = Field(description="编制目录的部门 / department publishing it")
+    catalog_update: CatalogUpdate | None = Field(default=None, description="更新的时间节点（第十七条）")
+    at: datetime | None = Field(default=None, description="操作时间，默认当前 / time of the step (default now)")
+
+
+class ApplicationIn(_In):
+    requester: Requester = Field(description="需求部门 / requesting department")
+    dataset: str = Field(min_length=1, description="目录编码 / catalogue id", examples=["ds-population-basic"])
+    fields: list[str] = Field(default_factory=list, description="使用范围：申请的数据项 / fields applied for")
+    purpose: str | None = Field(default=None, description="使用用途", examples=["社会救助资格审核"])
+    legal_basis: str | None = Field(default=None, description="使用依据", examples=["《社会救助暂行办法》第十一条"])
+    scenario: str | None = Field(default=None, description="使用场景", examples=["最低生活保障申请审核"])
+    method: Method | None = Field(default=None, description="共享方式")
+    use_until: date | None = Field(default=None, description="使用时限")
+    pi_basis: str | None = Field(default=None, description="处理个人信息的依据（第三十七条）")
+    channel: Literal["platform", "direct"] = "platform"
+    received_on: date | None = Field(default=None, description="提供部门收到申请之日，默认当天 / day received (default today)")
+    at: datetime | None = Field(default=None, description="提交时间，默认当前 / time of the step")
+
+
+class ReplyIn(_In):
+    decision: Literal["approve", "refuse", "request_material", "extend"] = Field(description="答复内容")
+    reasons: str | None = Field(default=None, description="不同意的理由（第二十一条第二款）")
+    missing_material: list[str] = Field(default_factory=list, description="需一次性告知的全部补充材料")
+    unit_head_approved: bool | None = Field(default=None, description="提供部门共享工作机构负责人是否同意（第二十条第三款）")
+    conditions: list[str] = Field(default_factory=list, description="附加的使用条件（须在目录列明的条件之内）")
+    extension: Extension | None = Field(default=None, description="decision=extend 时的延期")
+    at: datetime | None = Field(default=None, description="答复时间，默认当前")
+
+
+class At(_In):
+    at: datetime | None = Field(default=None, description="操作时间，默认当前 / time of the step")
+
+
+class GrantNote(_In):
+    note: str | None = Field(default=None, description="说明 / note", examples=["已完成整改并经提供部门确认"])
+
+
+class RecordUpdate(_In):
+    process: str | None = Field(default=None, description="使用过程")
+    results: str | None = Field(default=None, description="应用成效")
+    storage: str | None = Field(default=None, description="存储情况")
+    destruction: str | None = Field(default=None, description="销毁情况")
+
+
+class RecordDelete(_In):
+    requester: Requester = Field(description="删除记录的部门")
+    at: datetime | None = Field(default=None, description="删除时间，默认当前")
+
+
+class DecidedApplication(BaseModel):
+    decision: Decision
+    application: dict[str, Any]
+
+
+def lifecycle_router(lifecycle: Lifecycle) -> APIRouter:
+    router = APIRouter(tags=[TAG])
+    store = lifecycle.store
+
+    @router.post("/v1/catalog", status_code=201, summary="发布或更新目录条目 / publish a catalogue entry",
+                 description="先由目录规则检查（第十三、十四、十五、十七条等）；不合规的条目不写入，返回 422 及逐条引用的违规。")
+    async def publish(body: CatalogPublish) -> dict[str, Any]:
+        decision, entry = lifecycle.publish(body.entry, body.requester, body.catalog_update, body.at)
+        return {"decision": decision.model_dump(mode="json"), "entry": entry.model_dump(mode="json", exclude_none=True)}
+
+    @router.get("/v1/catalog", summary="目录 / the published catalogue")
+    async def catalog() -> list[dict[str, Any]]:
+        return [e.model_dump(mode="json", exclude_none=True) for e in store.catalog()]
+
+    @router.get("/v1/catalog/{entry_id}", summary="一个目录条目 / one entry")
+    async def catalog_entry(entry_id: str) -> dict[str, Any]:
+        return store.catalog_entry(entry_id).model_dump(mode="json", exclude_none=True)
+
+    @router.post("/v1/applications", status_code=201, response_model=DecidedApplication,
+                 summary="提出共享申请 / submit a share application",
+                 description="按第二十条第二款检查申请内容；合规的申请登记后按工作日计算答复期限（第二十一条第一款）。")
+    async def apply(body: ApplicationIn) -> dict[str, Any]:
+        event = AccessEvent(action="apply", **body.model_dump(exclude={"received_on"}, exclude_none=True))
+        decision, application = lifecycle.apply(event, body.received_on)
+        return {"decision": decision, "application": application}
+
+    @router.get("/v1/applications/{application_id}", summary="一份申请 / one application")
+    async def application(application_id: str) -> dict[str, Any]:
+        return store.application(application_id)
+
+    @router.post("/v1/applications/{application_id}/reply", response_model=DecidedApplication,
+                 summary="提供部门答复 / the provider replies",
+                 description="同意、不同意（须说明理由）、一次性告知补充材料、经同意延期一次。逾期答复作为 breaches 记录（第三十九条第四项）。")
+    async def reply(application_id: str, body: ReplyIn) -> dict[str, Any]:
+        decision, application = lifecycle.reply(application_id, body.model_dump(mode="json", exclude={"at"}, exclude_none=True), body.at)
+        return {"decision": decision, "application": application}
+
+    @router.post("/v1/applications/{application_id}/material", summary="补充材料 / supply the missing material")
+    async def material(application_id: str, body: At) -> dict[str, Any]:
+        return lifecycle.supply_material(application_id, body.at)
+
+    @router.post("/v1/applications/{application_id}/delivery", response_model=DecidedApplication,
+                 summary="交付数据 / deliver the data", description="同意后20个工作日内交付（第二十二条）；逾期作为 breaches 记录。")
+    async def deliver(application_id: str, body: At) -> dict[str, Any]:
+        decision, application = lifecycle.deliver(application_id, body.at)
+        return {"decision": decision, "application": application}
+
+    @router.get("/v1/overdue", summary="逾期未答复、未交付的申请 / overdue replies and deliveries")
+    async def overdue(at: datetime | None = Query(default=None, description="以此时间为准，默认当前")) -> list[dict[str, Any]]:
+        return lifecycle.overdue(at)
+
+    @router.get("/v1/grants/{grant_id}", summary="一项共享授权 / one grant")
+    async def grant(grant_id: str) -> dict[str, Any]:
+        return store.grant(grant_id).model_dump(mode="json", exclude_none=True)
+
+    @router.post("/v1/grants/{grant_id}/rectify", summary="整改完成，恢复暂停的授权 / restore a suspended grant after rectification")
+    async def rectify(grant_id: str, body: GrantNote) -> dict[str, Any]:
+        return lifecycle.set_grant_status(grant_id, GrantStatus.active, body.note, {GrantStatus.suspended}).model_dump(mode="json", exclude_none=True)
+
+    @router.post("/v1/grants/{grant_id}/terminate", summary="终止共享（第二十七条第二款）/ terminate a grant")
+    async def terminate(grant_id: str, body: GrantNote) -> dict[str, Any]:
+        allowed = {GrantStatus.active, GrantStatus.suspended}
+        return lifecycle.set_grant_status(grant_id, GrantStatus.terminated, body.note, allowed).model_dump(mode="json", exclude_none=True)
+
+    @router.get("/v1/records", summary="使用记录（主管部门、提供部门查阅，第二十九条第二款）/ usage records")
+    async def records(grant: str | None = None, dataset: str | None = None, requester: str | None = None,
+                      limit: int = Query(default=500, ge=1, le=5000)) -> list[dict[str, Any]]:
+        return store.records(grant=grant, dataset=dataset, requester=requester, limit=limit)
+
+    @router.patch("/v1/records/{record_id}", summary="补记使用过程、成效、存储、销毁 / complete a usage record")
+    async def update_record(record_id: str, body: RecordUpdate) -> dict[str, Any]:
+        return lifecycle.update_record(record_id, body.model_dump(exclude_none=True))
+
+    @router.post("/v1/records/{record_id}/delete", summary="删除使用记录（不满3年的拒绝）/ delete a usage record")
+    async def delete_record(record_id: str, body: RecordDelete) -> dict[str, Any]:
+        return {"decision": lifecycle.delete_record(record_id, body.requester, body.at).model_dump(mode="json"), "deleted": record_id}
+
+    @router.get("/v1/ledger/verify", summary="校验台账哈希链 / verify the ledger chain")
+    async def ledger_verify() -> dict[str, Any]:
+        verified, broken = verify_chain(store.ledger())
+        return {"entries": verified, "intact": broken is None,
+                "first_break": None if broken is None else {"seq": broken.seq, "reason": broken.reason, "message": {"zh": broken.text("zh"), "en": broken.text("en")}}}
+
+    return router

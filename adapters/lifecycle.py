@@ -1,0 +1,415 @@
+"""The service layer of the sharing lifecycle: each step is decided by the
+engine first, then its effects (state, usage records, ledger entries) are written
+in one transaction. Used by the HTTP API and the CLI alike.
+
+Catalogue → application → reply → grant → delivery → use / transfer → records.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from engine.deadlines import delivery_due, reply_due
+from engine.ledger import mask
+from engine.models import BEIJING, AccessEvent, CatalogEntry, CatalogUpdate, Decision, Grant, GrantStatus, Requester
+
+from engine.regulations import REGULATIONS
+
+from .service import Service
+from .storage.store import NotFound, Store
+
+
+class Refused(Exception):
+    """The engine did not allow the step; nothing was written but the decision."""
+
+    def __init__(self, decision: Decision):
+        self.decision = decision
+        super().__init__(decision.outcome)
+
+
+class StateConflict(Exception):
+    """The step does not fit the current state (e.g. delivering an unapproved application)."""
+
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(en)
+
+
+LAW_VERSIONS = "+".join(r.law_version() for r in REGULATIONS.values())
+
+
+def _today(at: datetime | None) -> tuple[datetime, date]:
+    moment = (at or datetime.now(BEIJING)).astimezone(BEIJING)
+    return moment, moment.date()
+
+
+def _new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+@dataclass
+class Lifecycle:
+    service: Service
+    mask_paths: tuple[str, ...] = ()
+    poll_seconds: float = 0.5
+
+    def __post_init__(self) -> None:
+        self._generation = self.store.generation()
+        self._checked = time.monotonic()
+        self._lock = threading.Lock()
+
+    @property
+    def store(self) -> Store:
+        return self.service.store
+
+    @property
+    def engine(self):
+        return self.service.engine
+
+    # --- keeping the engine's data current ----------------------------------
+
+    def refresh(self, force: bool = False) -> None:
+        """Reload catalogue and grants into the engine when another writer (or
+        this one) changed them. Other processes are noticed within poll_seconds."""
+        now = time.monotonic()
+        if not force and now - self._checked < self.poll_seconds:
+            return
+        with self._lock:
+            self._checked = now
+            generation = self.store.generation()
+            if force or generation != self._generation:
+                self.engine.replace_data(self.store.snapshot())
+                self._generation = generation
+
+    # --- the ledger ---------------------------------------------------------
+
+    def _log_decision(self, session: Session, event: AccessEvent, decision: Decision) -> None:
+        Store.append(
+            session, "decision", decision.decision_id,
+            {"input": mask(event.model_dump(mode="json", exclude_none=True), self.mask_paths),
+             "decision": decision.model_dump(mode="json")},
+            policy_revision=decision.policy_revision, law_version=decision.law_version, data_revision=decision.data_revision,
+        )
+
+    def _log(self, session: Session, kind: str, ref: str, body: dict[str, Any]) -> None:
+        Store.append(session, kind, ref, body, policy_revision=self.engine.policies.revision,
+                     law_version=LAW_VERSIONS, data_revision=self.engine.data_revision)
+
+    def _decide(self, event: AccessEvent) -> Decision:
+        self.refresh()
+        return self.engine.decide(event)
+
+    # --- decisions (use, transfer, and every other step asked directly) ------
+
+    def decide(self, event: AccessEvent) -> Decision:
+        """Decide, log, and carry out what the regulation makes automatic: a
+        usage record for every allowed use (art 29(2)), suspension of a grant
+        whose holder misused it (art 27(2))."""
+        decision = self._decide(event)
+        suspend = self._misuse(event, decision)
+
+        def work(session: Session) -> None:
+            self._log_decision(session, event, decision)
+            if decision.allow and event.action.value in ("use", "transfer"):
+                self._write_usage_record(session, event, decision)
+            if suspend:
+                grant = self.store.grant(event.grant, session)
+                if grant.status == GrantStatus.active:
+                    codes = sorted({v.code for v in decision.violations if self._suspends(v.rule)})
+                    updated = grant.model_copy(update={"status": GrantStatus.suspended})
+                    Store.put_grant_in(session, updated)
+                    Store.bump_generation(session)
+                    self._log(session, "grant_suspended", grant.id, {"grant": grant.id, "decision_id": decision.decision_id, "codes": codes})
+
+        self.store.transaction(work)
+        if suspend:
+            self.refresh(force=True)
+        return decision
+
+    def _suspends(self, package: str) -> bool:
+        meta = self.engine.policies.rules.get(package)
+        return bool(meta and meta.suspends_grant)
+
+    def _misuse(self, event: AccessEvent, decision: Decision) -> bool:
+        """A denied use by the grant's own holder that breaks a rule marked
+        `suspends_grant` (beyond scope, other purpose, third party)."""
+        if decision.outcome != "deny" or not event.grant or event.action.value not in ("use", "transfer"):
+            return False
+        if not any(self._suspends(v.rule) for v in decision.violations):
+            return False
+        try:
+            grant = self.store.grant(event.grant)
+        except NotFound:
+            return False  # inline grants are the platform's; govshare does not change them
+        return grant.requester == event.requester.department and grant.status == GrantStatus.active
+
+    def _write_usage_record(self, session: Session, event: AccessEvent, decision: Decision) -> None:
+        record = {
+            "id": f"r-{decision.decision_id}",
+            "decision_id": decision.decision_id,
+            "grant": event.grant,
+            "dataset": event.dataset or "",
+            "requester": event.requester.department,
+            "created_on": event.at.astimezone(BEIJING).date().isoformat(),
+            "scenario": event.scenario,
+            "purpose": event.purpose,
+            "process": event.action.value,
+            "fields": event.fields,
+            "recipient": event.recipient.model_dump(mode="json", exclude_none=True),
+            "results": None,
+            "storage": None,
+            "destruction": None,
+        }
+        Store.put_record_in(session, record)
+        self._log(session, "usage_record", record["id"], {"record": mask(record, self.mask_paths)})
+
+    # --- catalogue ------------------------------------------------------------
+
+    def publish(self, entry: CatalogEntry, requester: Requester, update: CatalogUpdate | None, at: datetime | None) -> tuple[Decision, CatalogEntry]:
+        moment, _ = _today(at)
+        event = AccessEvent(action="catalog", at=moment, requester=requester, dataset=entry.id, entry=entry, catalog_update=update)
+        decision = self._decide(event)
+
+        def work(session: Session) -> None:
+            self._log_decision(session, event, decision)
+            if decision.allow:
+                Store.put_catalog_in(session, entry)
+                Store.bump_generation(session)
+                self._log(session, "catalog", entry.id, {"entry": entry.model_dump(mode="json", exclude_none=True)})
+
+        self.store.transaction(work)
+        if not decision.allow:
+            raise Refused(decision)
+        self.refresh(force=True)
+        return decision, entry
+
+    # --- applications ---------------------------------------------------------
+
+    def apply(self, event: AccessEvent, received_on: date | None) -> tuple[Decision, dict[str, Any]]:
+        moment, today = _today(event.at)
+        event = event.model_copy(update={"action": "apply", "at": moment})
+        decision = self._decide(event)
+        received = received_on or today
+        application: dict[str, Any] = {}
+
+        def work(session: Session) -> None:
+            self._log_decision(session, event, decision)
+            if not decision.allow:
+                return
+            entry = self.engine.snapshot.catalog.get(event.dataset or "", {})
+            attribute = entry.get("share_attribute", "")
+            application.update({
+                "id": _new_id("a"),
+                "dataset": event.dataset,
+                "provider": entry.get("provider"),
+                "requester": event.requester.department,
+                "share_attribute": attribute,
+                "status": "pending",
+                "received_on": received.isoformat(),
+                "complete": True,
+                "material_notices": 0,
+                "request": event.model_dump(mode="json", exclude_none=True),
+                "replies": [],
+                "breaches": [],
+            })
+            self._set_reply_due(application)
+            Store.put_application_in(session, application)
+            self._log(session, "application", application["id"], {"application": mask(application, self.mask_paths)})
+
+        self.store.transaction(work)
+        if not decision.allow:
+            raise Refused(decision)
+        return decision, application
+
+    def _set_reply_due(self, application: dict[str, Any]) -> None:
+        extension = (application.get("extension") or {}).get("working_days", 0)
+        due = reply_due(self.engine.policies.calendar, date.fromisoformat(application["received_on"]), application["share_attribute"], extension)
+        application["reply_due"] = due.isoformat() if due else None
+
+    def _application_state(self, application: dict[str, Any]) -> dict[str, Any]:
+        return {k: application[k] for k in ("id", "received_on", "complete", "material_notices", "extension", "approved_on") if application.get(k) is not None}
+
+    def _event_for(self, application: dict[str, Any], action: str, moment: datetime, **extra: Any) -> AccessEvent:
+        request = application["request"]
+        return AccessEvent.model_validate({
+            "action": action,
+            "at": moment.isoformat(),
+            "requester": request["requester"],
+            "dataset": application["dataset"],
+            "fields": request.get("fields", []),
+            "purpose": request.get("purpose"),
+            "method": request.get("method"),
+            "application": self._application_state(application),
+            **extra,
+        })
+
+    def reply(self, application_id: str, reply: dict[str, Any], at: datetime | None) -> tuple[Decision, dict[str, Any]]:
+        moment, today = _today(at)
+        application = self.store.application(application_id)
+        if application["status"] not in ("pending", "extended"):
+            raise StateConflict(f"申请当前状态为 {application['status']}，不能答复", f"the application is {application['status']}; it cannot be replied to")
+        event = self._event_for(application, "reply", moment, reply=reply, requester={"department": application.get("provider") or "provider"})
+        decision = self._decide(event)
+
+        def work(session: Session) -> dict[str, Any]:
+            current = self.store.application(application_id, session)
+            self._log_decision(session, event, decision)
+            if not decision.allow:
+                return current
+            current["replies"].append({"on": today.isoformat(), "decision_id": decision.decision_id, **reply})
+            current["breaches"] += [v.code for v in decision.breaches]
+            choice = reply["decision"]
+            if choice == "approve":
+                grant = self._grant_for(current, today, reply)
+                current.update(status="approved", approved_on=today.isoformat(), grant=grant.id,
+                               delivery_due=delivery_due(self.engine.policies.calendar, today).isoformat())
+                Store.put_grant_in(session, grant)
+                Store.bump_generation(session)
+                self._log(session, "grant", grant.id, {"grant": grant.model_dump(mode="json", exclude_none=True)})
+            elif choice == "refuse":
+                current.update(status="refused", reasons=reply.get("reasons"))
+            elif choice == "request_material":
+                current.update(status="material_requested", complete=False, material_notices=current["material_notices"] + 1,
+                               missing_material=reply.get("missing_material", []))
+            elif choice == "extend":
+                current.update(status="extended", extension=reply.get("extension"))
+                self._set_reply_due(current)
+            Store.put_application_in(session, current)
+            self._log(session, "reply", current["id"], {"application": current["id"], "reply": mask(reply, self.mask_paths), "status": current["status"]})
+            return current
+
+        updated = self.store.transaction(work)
+        if not decision.allow:
+            raise Refused(decision)
+        if reply["decision"] == "approve":
+            self.refresh(force=True)
+        return decision, updated
+
+    def _grant_for(self, application: dict[str, Any], today: date, reply: dict[str, Any]) -> Grant:
+        request = application["request"]
+        return Grant(
+            id=f"g-{application['id']}",
+            dataset=application["dataset"],
+            requester=application["requester"],
+            fields=request.get("fields", []),
+            purposes=[request["purpose"]] if request.get("purpose") else [],
+            scenario=request.get("scenario"),
+            method=request.get("method"),
+            valid_from=today,
+            valid_until=request.get("use_until"),
+            status=GrantStatus.active,
+        )
+
+    def supply_material(self, application_id: str, at: datetime | None) -> dict[str, Any]:
+        """The requester supplies the missing material; the reply period counts
+        again from the day the complete application is received."""
+        _, today = _today(at)
+
+        def work(session: Session) -> dict[str, Any]:
+            current = self.store.application(application_id, session)
+            if current["status"] != "material_requested":
+                raise StateConflict("提供部门未要求补充材料", "the provider has not asked for material")
+            current.update(status="pending", complete=True, received_on=today.isoformat())
+            self._set_reply_due(current)
+            Store.put_application_in(session, current)
+            self._log(session, "material", current["id"], {"application": current["id"], "received_on": current["received_on"]})
+            return current
+
+        return self.store.transaction(work)
+
+    def deliver(self, application_id: str, at: datetime | None) -> tuple[Decision, dict[str, Any]]:
+        moment, today = _today(at)
+        application = self.store.application(application_id)
+        if application["status"] != "approved":
+            raise StateConflict(f"申请当前状态为 {application['status']}，未经同意不能交付", f"the application is {application['status']}; only an approved one can be delivered")
+        event = self._event_for(application, "deliver", moment, requester={"department": application.get("provider") or "provider"})
+        decision = self._decide(event)
+
+        def work(session: Session) -> dict[str, Any]:
+            current = self.store.application(application_id, session)
+            self._log_decision(session, event, decision)
+            if decision.allow:
+                current["breaches"] += [v.code for v in decision.breaches]
+                current.update(status="delivered", delivered_on=today.isoformat())
+                Store.put_application_in(session, current)
+                self._log(session, "delivery", current["id"], {"application": current["id"], "delivered_on": current["delivered_on"]})
+            return current
+
+        updated = self.store.transaction(work)
+        if not decision.allow:
+            raise Refused(decision)
+        return decision, updated
+
+    def overdue(self, at: datetime | None) -> list[dict[str, Any]]:
+        """Applications whose reply or delivery is late as of `at`: asks the
+        rules what a reply or delivery made now would breach."""
+        moment, _ = _today(at)
+        found = []
+        for application in self.store.applications({"pending", "extended", "approved"}):
+            if application["status"] == "approved":
+                event = self._event_for(application, "deliver", moment, requester={"department": application.get("provider") or "provider"})
+            else:
+                event = self._event_for(application, "reply", moment, reply={"decision": "approve", "unit_head_approved": True},
+                                        requester={"department": application.get("provider") or "provider"})
+            decision = self._decide(event)
+            if decision.outcome == "indeterminate":
+                found.append({"application": application, "indeterminate": decision.violations[0].model_dump(mode="json")})
+                continue
+            for breach in decision.breaches:
+                found.append({"application": application, "breach": breach.model_dump(mode="json")})
+        return found
+
+    # --- grants ---------------------------------------------------------------
+
+    def set_grant_status(self, grant_id: str, status: GrantStatus, note: str | None, allowed_from: set[GrantStatus]) -> Grant:
+        def work(session: Session) -> Grant:
+            grant = self.store.grant(grant_id, session)
+            if grant.status not in allowed_from:
+                raise StateConflict(f"授权当前状态为 {grant.status.value}，不能改为 {status.value}",
+                                    f"the grant is {grant.status.value}; it cannot become {status.value}")
+            updated = grant.model_copy(update={"status": status})
+            Store.put_grant_in(session, updated)
+            Store.bump_generation(session)
+            self._log(session, f"grant_{status.value}", grant_id, {"grant": grant_id, "from": grant.status.value, "to": status.value, "note": note})
+            return updated
+
+        grant = self.store.transaction(work)
+        self.refresh(force=True)
+        return grant
+
+    # --- usage records ----------------------------------------------------------
+
+    def update_record(self, record_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        def work(session: Session) -> dict[str, Any]:
+            record = self.store.record(record_id, session)
+            record.update({k: v for k, v in changes.items() if v is not None})
+            Store.put_record_in(session, record)
+            self._log(session, "usage_record_update", record_id, {"record": record_id, "changes": mask(changes, self.mask_paths)})
+            return record
+
+        return self.store.transaction(work)
+
+    def delete_record(self, record_id: str, requester: Requester, at: datetime | None) -> Decision:
+        moment, _ = _today(at)
+        record = self.store.record(record_id)
+        event = AccessEvent(action="records", at=moment, requester=requester, dataset=record.get("dataset") or None,
+                            record={"id": record_id, "created_on": record["created_on"]})
+        decision = self._decide(event)
+
+        def work(session: Session) -> None:
+            self._log_decision(session, event, decision)
+            if decision.allow:
+                Store.delete_record_in(session, record_id)
+                self._log(session, "usage_record_deleted", record_id, {"record": record_id, "created_on": record["created_on"]})
+
+        self.store.transaction(work)
+        if not decision.allow:
+            raise Refused(decision)
+        return decision
