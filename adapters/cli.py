@@ -267,6 +267,45 @@ def articles_command(
     raise typer.Exit(1 if problems else 0)
 
 
+ledger_app = typer.Typer(help="台账 / the tamper-evident ledger", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+
+
+@ledger_app.command("verify")
+def ledger_verify_command(
+    lang: str = LangOption,
+    database: Optional[str] = typer.Option(None, "--db", help="数据库 URL，默认按配置 / database URL (default: configured)"),
+) -> None:
+    """离线校验整条哈希链，指出第一条断点 / verify the whole chain offline and name the first break."""
+    lang = _check_lang(lang)
+    from engine.ledger import verify_chain
+    from rich.progress import Progress
+
+    from .storage.store import Store
+
+    try:
+        store = Store(database or Settings().url)
+    except StorageError as exc:
+        _fail(word("storage_error", lang), [str(exc)])
+    total = store.ledger_length()
+    with Progress(transient=True, console=err) as progress:
+        task = progress.add_task({"zh": "校验台账", "en": "Verifying the ledger"}[lang], total=total)
+
+        def counted():
+            for entry in store.ledger():
+                progress.advance(task)
+                yield entry
+
+        verified, broken = verify_chain(counted())
+    if broken is None:
+        out.print({"zh": f"[green]台账完整：{verified} 条记录，哈希链无断点。[/]",
+                   "en": f"[green]Ledger intact: {verified} entries, the hash chain is unbroken.[/]"}[lang])
+        return
+    err.print({"zh": f"[bold red]台账被改动：{broken.text('zh')}（此前 {verified} 条完好）[/]",
+               "en": f"[bold red]Ledger tampered: {broken.text('en')} ({verified} entries before it verified)[/]"}[lang])
+    raise typer.Exit(1)
+
+
 @app.command("serve")
 def serve_command(
     host: str = typer.Option("127.0.0.1", help="监听地址 / bind address"),

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.deadlines import delivery_due, reply_due
 from engine.ledger import mask
-from engine.models import BEIJING, AccessEvent, CatalogEntry, CatalogUpdate, Decision, Grant, GrantStatus, Requester
+from engine.models import BEIJING, AccessEvent, Action, CatalogEntry, CatalogUpdate, Decision, Grant, GrantStatus, Requester
 
 from engine.regulations import REGULATIONS
 
@@ -194,7 +194,7 @@ class Lifecycle:
 
     def apply(self, event: AccessEvent, received_on: date | None) -> tuple[Decision, dict[str, Any]]:
         moment, today = _today(event.at)
-        event = event.model_copy(update={"action": "apply", "at": moment})
+        event = event.model_copy(update={"action": Action.apply, "at": moment})
         decision = self._decide(event)
         received = received_on or today
         application: dict[str, Any] = {}
