@@ -166,3 +166,17 @@ def test_masked_fields_never_reach_the_ledger(db_url, tmp_path):
     logged = entries[-1].body["input"]
     assert logged["scenario"] == "**MASKED**" and logged["requester"]["region"] == "**MASKED**"
     assert "张三" not in str([e.body for e in service.store.ledger()])
+
+
+def test_a_second_worker_sees_catalogue_writes_of_the_first(db_url, tmp_path):
+    """Two services on one database (as two worker processes are): a grant the
+    first one suspends is seen by the second, so it never decides on stale data."""
+    first = TestClient(create_app(build_service(make_settings(tmp_path, database_url=db_url, data_poll_seconds=0))))
+    second_service = build_service(make_settings(tmp_path, database_url=db_url, data_poll_seconds=0))
+    second = TestClient(create_app(second_service))
+    before = second.post("/v1/decisions", json=use("g-2026-0001", "2026-03-11T10:00:00+08:00")).json()
+    assert before["outcome"] == "allow"
+    first.post("/v1/decisions", json=use("g-2026-0001", "2026-03-11T11:00:00+08:00", purpose="招商引资"))
+    after = second.post("/v1/decisions", json=use("g-2026-0001", "2026-03-11T12:00:00+08:00")).json()
+    assert after["outcome"] == "deny" and "GDSR-27-SUSPENDED" in codes(after)
+    assert after["data_revision"] != before["data_revision"]
