@@ -21,7 +21,7 @@ from .explain import explain_obligation, explain_violation
 from .models import BEIJING, AccessEvent, CatalogEntry, Decision, Grant, Obligation, Text, Violation
 from .metadata import RULE_KINDS
 from .policyset import AGGREGATE_QUERY, PolicySet
-from .regulations import REGULATIONS, liability_problem
+from .regulations import REGULATIONS, layers_for, liability_problem
 
 log = logging.getLogger("govshare.engine")
 
@@ -150,7 +150,7 @@ class DecisionEngine:
     def decide(self, event: AccessEvent) -> Decision:
         self.check_event(event)
         day = event.at.astimezone(BEIJING).date()
-        layers = [r for r in REGULATIONS.values() if r.effective_from <= day]
+        layers = layers_for(event.jurisdiction, day)
         base = dict(
             decision_id=uuid.uuid4().hex,
             policy_revision=self.policies.revision,
@@ -160,7 +160,8 @@ class DecisionEngine:
             event_at=event.at,
         )
         if not layers:
-            first = min(REGULATIONS.values(), key=lambda r: r.effective_from)
+            candidates = [r for r in REGULATIONS.values() if r.jurisdiction in (None, event.jurisdiction)]
+            first = min(candidates, key=lambda r: r.effective_from)
             return self._indeterminate(base, _failure(
                 "GOVSHARE-NO-LAW-IN-FORCE",
                 f"事件日期{day.isoformat()}早于《{first.name_zh}》施行日期{first.effective_from.isoformat()}，本引擎没有适用的规则，不能作出许可。",
@@ -182,7 +183,7 @@ class DecisionEngine:
                 years=unknown,
             ))
         try:
-            violations, breaches, obligations = self._evaluate(event, day)
+            violations, breaches, obligations = self._evaluate(event, day, {r.key for r in layers})
         except Exception as exc:  # fail closed on anything: the backend, the result, the explanation
             log.exception("decision failed: %s", exc)
             return self._indeterminate(base, _failure(
@@ -206,7 +207,7 @@ class DecisionEngine:
     def _indeterminate(self, base: dict[str, Any], failure: Violation) -> Decision:
         return Decision(allow=False, outcome="indeterminate", violations=[failure], **base)
 
-    def _evaluate(self, event: AccessEvent, day: date) -> tuple[list[Violation], list[Violation], list[Obligation]]:
+    def _evaluate(self, event: AccessEvent, day: date, layers: set[str]) -> tuple[list[Violation], list[Violation], list[Obligation]]:
         input_json = orjson.dumps(event.model_dump(mode="json", exclude_none=True)).decode()
         raw = self.backend.evaluate(AGGREGATE_QUERY, input_json)
         if not isinstance(raw, dict) or not all(isinstance(raw.get(kind), dict) for kind in RULE_KINDS):
@@ -215,7 +216,8 @@ class DecisionEngine:
         for kind in RULE_KINDS:
             for package, facts_list in raw[kind].items():
                 meta = self.policies.rules[package]
-                if not meta.in_force(day):
+                # Only the layers that apply to this event, as they stood on its date.
+                if meta.regulation not in layers or not meta.in_force(day):
                     continue
                 for facts in facts_list:
                     if not isinstance(facts, dict):

@@ -120,7 +120,8 @@ def load_policy_set(root: Path | str, backend: RegoBackend) -> PolicySet:
         files=files,
         rules=rules,
         test_packages=tests,
-        jurisdictions=frozenset(p.name for p in (root / "local").iterdir() if p.is_dir()) if (root / "local").is_dir() else frozenset(),
+        jurisdictions=frozenset(REGULATIONS[m.regulation].jurisdiction for m in rules.values()
+                                if m.regulation in REGULATIONS and REGULATIONS[m.regulation].jurisdiction),
         revision=revision_of(root, files),
     )
     try:
@@ -146,6 +147,8 @@ def _check_citation(meta: RuleMeta) -> list[PolicyProblem]:
     if regulation is None:
         problem(f"unknown regulation {meta.regulation!r}; known: {', '.join(sorted(REGULATIONS))}")
         return problems
+    if regulation.policy_dir and not meta.file.startswith(regulation.policy_dir + "/"):
+        problem(f"a {meta.regulation} rule belongs under policies/{regulation.policy_dir}/ (layers are chosen by where rules live and what they cite)")
     if meta.article not in regulation.articles:
         problem(f"{meta.regulation} has no article {meta.article} (articles 1–{max(regulation.articles)}): a rule must cite a real article")
     if meta.liability is not None and (why := liability_problem(regulation, meta.liability)):

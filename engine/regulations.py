@@ -28,6 +28,8 @@ class Regulation:
     effective_from: date
     articles: dict[int, Article]
     liability_items: dict[int, int]  # article → number of items (0 = no items)
+    jurisdiction: str | None = None  # None: national, applies everywhere; else the local overlay's name
+    policy_dir: str = ""  # where its rules live under policies/
 
     def law_version(self) -> str:
         return f"{self.key}@{self.effective_from.isoformat()}"
@@ -96,10 +98,107 @@ def _gdsr() -> Regulation:
         effective_from=date(2025, 8, 1),
         articles=articles,
         liability_items={39: 9, 40: 7, 41: 3, 42: 0},
+        policy_dir="gdsr",
     )
 
 
-REGULATIONS: dict[str, Regulation] = {"gdsr": _gdsr()}
+_JIYUAN_CHAPTERS = [(1, 1, 5), (2, 6, 12), (3, 13, 19), (4, 20, 29), (5, 30, 36), (6, 37, 45), (7, 46, 52), (8, 53, 62), (9, 63, 65)]
+
+_JIYUAN_TITLES = {
+    1: ("目的和依据", "Purpose and basis"),
+    2: ("政务部门和政务数据的定义", "Definitions"),
+    3: ("适用范围", "Scope"),
+    4: ("示范区数据主管部门", "Competent department"),
+    5: ("政务数据属于政府所有；管理原则", "Data owned by the government; principles"),
+    6: ("示范区数据中台", "The Jiyuan data hub"),
+    7: ("共享应用管理的参与方", "Parties to sharing management"),
+    8: ("数据生产部门向数据中台汇聚数据", "Producers feed the hub"),
+    9: ("数据应用部门须通过数据中台申请数据服务", "Users apply for data through the hub"),
+    10: ("技术服务单位", "Technical service units"),
+    11: ("执行情况作为资金安排依据", "Performance tied to funding"),
+    12: ("安全、保密与隐私保护", "Security, secrets and privacy"),
+    13: ("统一目录管理", "Unified catalogue"),
+    14: ("编制本部门政务数据目录与共享属性", "Departmental catalogues and share attributes"),
+    15: ("基础信息项无条件共享", "Base information items shared unconditionally"),
+    16: ("目录清单与需求清单", "Catalogue and demand lists"),
+    17: ("主管部门审核汇总目录", "Review of catalogues"),
+    18: ("采集责任清单", "Collection responsibility list"),
+    19: ("目录登记、审核、发布、更新时限", "Catalogue registration, review and update deadlines"),
+    20: ("依责任清单采集，一数一源", "Collection by the responsibility list"),
+    21: ("避免重复采集", "Avoid duplicate collection"),
+    22: ("跨部门协同采集", "Joint collection"),
+    23: ("数据质量与更新维护", "Data quality and upkeep"),
+    24: ("问题数据的核查与更正时限", "Checking and correcting problem data"),
+    25: ("汇聚规范", "Aggregation standards"),
+    26: ("应汇尽汇，系统接入数据中台", "Aggregate everything; connect systems to the hub"),
+    27: ("部门政务数据池", "Departmental data pools"),
+    28: ("数据质量监督与日志留存", "Quality supervision and logs"),
+    29: ("经电子政务外网传输", "Transfer over the e-government network"),
+    30: ("数据中台是共享交换的基础平台", "The hub is the sharing platform"),
+    31: ("不再单独建设共享交换平台", "No separate exchange platforms"),
+    32: ("以共享为原则，不共享为例外", "Sharing is the rule"),
+    33: ("共享目录、使用流程与数据最小化", "Sharing catalogue, use and minimisation"),
+    34: ("获取的电子文书与原件同等效力", "Electronic documents equal to originals"),
+    35: ("业务办理中采用共享核验，不得要求重复提交", "Use sharing and verification in services"),
+    36: ("违规使用时暂停或终止服务", "Suspension or termination for misuse"),
+    37: ("开放平台", "Open-data platform"),
+    38: ("三类开放属性", "Three open-data classes"),
+    39: ("有条件开放和不予开放须有依据；脱敏后开放", "Basis for restricted classes; de-identification"),
+    40: ("开放目录与异议", "Open-data catalogue and objections"),
+    41: ("申请有条件开放数据的答复", "Answering requests for conditional open data"),
+    42: ("开放获取的电子文书效力", "Validity of open electronic documents"),
+    43: ("一体化在线政务服务", "Integrated online services"),
+    44: ("开发应用机制", "Development and use"),
+    45: ("收集社会意见", "Public feedback"),
+    46: ("安全体系建设", "Security system"),
+    47: ("服务单位的安全管理", "Security of service providers"),
+    48: ("获取者的使用管理", "Use by those who obtain data"),
+    49: ("保密管理", "Secrecy management"),
+    50: ("网络安全保障", "Network security"),
+    51: ("风险评估", "Risk assessment"),
+    52: ("应急预案", "Contingency plans"),
+    53: ("管理情况评估", "Assessment"),
+    54: ("评价办法", "Evaluation"),
+    55: ("年度情况报送", "Annual reporting"),
+    56: ("信息化项目的数据目录", "IT projects' catalogues"),
+    57: ("政务部门的禁止行为", "Prohibited acts of departments"),
+    58: ("任何单位和个人的禁止行为", "Prohibited acts of anyone"),
+    59: ("质量与安全责任划分", "Quality and security responsibility"),
+    60: ("政务部门的法律责任", "Liability of departments"),
+    61: ("免责情形", "Exemptions"),
+    62: ("其他法律责任", "Other liability"),
+    63: ("参照执行的单位", "Bodies applying it by reference"),
+    64: ("政府信息公开不适用", "Information disclosure excluded"),
+    65: ("施行日期", "Entry into force"),
+}
+
+
+def _jiyuan() -> Regulation:
+    articles = {}
+    for chapter, first, last in _JIYUAN_CHAPTERS:
+        for number in range(first, last + 1):
+            zh, en = _JIYUAN_TITLES[number]
+            articles[number] = Article(number, chapter, zh, en)
+    return Regulation(
+        key="jiyuan",
+        name_zh="济源示范区政务数据共享管理暂行办法",
+        name_en="Jiyuan Demonstration Zone Interim Measures on Government Data Sharing",
+        effective_from=date(2022, 10, 26),
+        articles=articles,
+        liability_items={60: 6},
+        jurisdiction="jiyuan",
+        policy_dir="local/jiyuan",
+    )
+
+
+REGULATIONS: dict[str, Regulation] = {"gdsr": _gdsr(), "jiyuan": _jiyuan()}
+
+
+def layers_for(jurisdiction: str | None, on: date) -> list[Regulation]:
+    """The regulations that apply to an event: every national one, plus the
+    local overlay of its jurisdiction, each only once in force."""
+    return [r for r in REGULATIONS.values()
+            if (r.jurisdiction is None or r.jurisdiction == jurisdiction) and r.effective_from <= on]
 
 # The GDSR obligations an access engine can enforce (articles-doc section 4).
 # Each group must have at least one rule and one scenario; where two articles
