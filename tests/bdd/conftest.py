@@ -14,6 +14,7 @@ rather than at a misleading assertion about the policy.
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,20 @@ COMPLETE_APPLICATION = {
     "use_until": "2026-12-31",
 }
 
+# What a catalogue entry "编制目录条目 …" states besides its name and attribute,
+# unless the scenario says otherwise: the other items art 13(2) requires, the
+# assessments and the head's sign-off of art 13(1).
+COMPLETE_ENTRY = {
+    "methods": ["api"],
+    "classification": "一般数据",
+    "grade": "general",
+    "fields": [{"name": "record_no", "label": "记录编号"}],
+    "data_format": "JSON",
+    "update_frequency": "每日",
+    "assessments": {"secrecy_risk": True, "pi_impact": True},
+    "head_approved": True,
+}
+
 DEPT = r'(?P<department>[^\s"“”]+)'
 Q = r'"(?P<{}>[^"]*)"'  # a quoted value
 
@@ -115,10 +130,19 @@ def lookup(table: dict[str, Any], word: str, what: str) -> Any:
 # --------------------------------------------------------------------------
 
 
+# What every event states unless the scenario says otherwise: the PIPL basis for
+# handling personal information (art 37) and the security controls the demo
+# catalogue requires for important-grade data (art 35). Scenarios about other
+# articles are thus not blocked by these; the 第六章 scenarios take them away.
+PI_BASIS = "《个人信息保护法》第十三条第一款第三项"
+GRADE_CONTROLS = ["传输加密", "访问权限控制", "操作日志留存"]
+
+
 @pytest.fixture
 def event() -> dict[str, Any]:
     """The access event a scenario builds, step by step, as the JSON body."""
-    return {"requester": {}, "recipient": {"kind": "self"}, "channel": "platform"}
+    return {"requester": {}, "recipient": {"kind": "self"}, "channel": "platform",
+            "pi_basis": PI_BASIS, "controls": list(GRADE_CONTROLS)}
 
 
 class Outcome:
@@ -334,12 +358,16 @@ def application_refused_by_unit_head(event):
 def new_entry(event, department, id, name, attribute):
     event["action"] = "catalog"
     event["requester"]["department"] = department
+    share_attribute = lookup(SHARE_ATTRIBUTES, attribute, "共享属性")
     event["entry"] = {
         "id": id,
         "name": name,
         "provider": department,
-        "share_attribute": lookup(SHARE_ATTRIBUTES, attribute, "共享属性"),
+        "share_attribute": share_attribute,
+        **copy.deepcopy(COMPLETE_ENTRY),
     }
+    if share_attribute == "not_shareable":
+        del event["entry"]["methods"]  # not shared by any method
 
 
 @given(parsers.re(r"该条目写明不予共享理由 " + q("reason")))
@@ -473,7 +501,9 @@ def act_on_dataset(client, event, result, department, act, dataset, fields):
     elif act == "交付":
         event.update(action="deliver", method="api", recipient={"kind": "department", "name": "示范区民政局"})
     else:  # 回流
-        event.update(action="return", method="bulk", recipient={"kind": "department", "name": "示范区民政局"})
+        # A return states the lower-level duty it serves (art 24(2)).
+        event.update(action="return", method="bulk", purpose=COMPLETE_APPLICATION["purpose"],
+                     recipient={"kind": "department", "name": "示范区民政局"})
     send(client, event, result)
 
 
@@ -610,3 +640,10 @@ def obligation_en(result, text):
 @then("没有附带义务")
 def no_obligations(result):
     assert result.body["obligations"] == [], result.body["obligations"]
+
+
+# Step definitions per part of the regulation live in their own modules (so two
+# people can add scenarios without editing one file); importing them here makes
+# them visible to every feature.
+from tests.bdd.steps_catalog_security import *  # noqa: E402,F401,F403
+from tests.bdd.steps_sharing import *  # noqa: E402,F401,F403

@@ -6,3 +6,5 @@ from pytest_bdd import scenarios
 scenarios("第一章_总则.feature")
 scenarios("第三章_目录管理.feature")
 scenarios("第四章_共享使用.feature")
+scenarios("第五章_平台支撑.feature")
+scenarios("第六章_保障措施.feature")

@@ -31,7 +31,8 @@ ITERATIONS = int(os.environ.get("GOVSHARE_BENCH_ITERATIONS", "3000"))
 SIZES = [int(s) for s in os.environ.get("GOVSHARE_BENCH_SIZES", "31,10000").split(",")]
 
 BASE = {"at": "2026-03-02T10:00:00+08:00", "requester": {"department": "示范区民政局"}, "dataset": "ds-population-basic",
-        "fields": ["name", "id_number"], "purpose": "社会救助资格审核", "grant": "g-2026-0001"}
+        "fields": ["name", "id_number"], "purpose": "社会救助资格审核", "grant": "g-2026-0001",
+        "pi_basis": "《个人信息保护法》第十三条第一款第三项", "controls": ["传输加密", "访问权限控制", "操作日志留存"]}
 EVENTS = {
     "use allowed": {**BASE, "action": "use"},
     "transfer denied": {**BASE, "action": "transfer", "purpose": "招商引资", "recipient": {"kind": "third_party", "name": "某公司"}},

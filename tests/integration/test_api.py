@@ -16,6 +16,8 @@ USE = {
     "grant": "g-2026-0001",
     "recipient": {"kind": "self"},
     "channel": "platform",
+    "pi_basis": "《个人信息保护法》第十三条第一款第三项",
+    "controls": ["传输加密", "访问权限控制", "操作日志留存"],
 }
 
 
@@ -56,7 +58,7 @@ def test_every_broken_rule_is_reported_not_just_the_first(decide):
 
 def test_incomplete_application_needs_action_listing_each_missing_item(decide):
     decision = decide({"action": "apply", "at": "2026-03-02T10:00:00+08:00", "requester": {"department": "示范区民政局"},
-                       "dataset": "ds-population-basic", "fields": ["name"]})
+                       "dataset": "ds-population-basic", "fields": ["name"], "pi_basis": USE["pi_basis"]})
     assert decision["outcome"] == "needs_action" and decision["allow"] is False
     items = {v["facts"]["item"] for v in decision["violations"] if v["code"] == "GDSR-20-APPLICATION-CONTENTS"}
     assert items == {"legal_basis", "scenario", "method", "use_until", "unit_head_approved"}

@@ -18,6 +18,8 @@ EVENT = {
     "purpose": "社会救助资格审核",
     "grant": "g-2026-0001",
     "recipient": {"kind": "third_party", "name": "某科技有限公司"},
+    "pi_basis": "《个人信息保护法》第十三条第一款第三项",
+    "controls": ["传输加密", "访问权限控制", "操作日志留存"],
 }
 
 

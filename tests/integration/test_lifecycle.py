@@ -17,6 +17,7 @@ from tests.conftest import make_settings
 MINZHENG = {"department": "示范区民政局", "unit_head_approved": True}
 PROVIDER = {"department": "示范区公安局"}
 PI_BASIS = "《个人信息保护法》第十三条第一款第三项"
+CONTROLS = ["传输加密", "访问权限控制", "操作日志留存"]  # what the demo's important grade requires (art 35)
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def application(**overrides):
 def use(grant, at, **overrides):
     event = {"action": "use", "at": at, "requester": {"department": "示范区民政局"}, "dataset": "ds-population-basic",
              "fields": ["name"], "purpose": "社会救助资格审核", "scenario": "最低生活保障申请审核", "grant": grant,
-             "pi_basis": PI_BASIS}
+             "pi_basis": PI_BASIS, "controls": CONTROLS}
     return {**event, **overrides}
 
 

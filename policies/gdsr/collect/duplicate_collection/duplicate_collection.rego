@@ -1,0 +1,42 @@
+# METADATA
+# title: 重复收集可以通过共享获取的政务数据
+# description: A department must not collect again from citizens, legal persons and other organisations data it can obtain by sharing; the field index lists the published, shareable, unclassified catalogue entries of other departments that provide each data item.
+# custom:
+#   code: GDSR-19-DUPLICATE-COLLECTION
+#   regulation: gdsr
+#   article: 19
+#   paragraph: 1
+#   liability: "40(1)"
+#   severity: prohibited
+#   effective_from: 2025-08-01
+#   title_en: Collecting again data that can be obtained by sharing
+#   message:
+#     zh: 拟向公民、法人和其他组织收集的数据项{fields}，可以通过共享从{datasets}获取，不得重复收集。
+#     en: The data items {fields} to be collected from citizens, legal persons and other organisations can be obtained by sharing from {datasets}; they must not be collected again.
+#   remedy:
+#     zh: 从收集清单中去掉这些数据项，按统一发布的目录向提供部门提出共享申请获取。
+#     en: Drop these items from the collection and apply to the providing department for them through the published catalogue.
+package gdsr.collect.duplicate_collection
+
+import rego.v1
+
+# The catalogue entries of other departments that provide a data item.
+providers(field) := {id |
+	some id in object.get(data.govshare.field_index, field, [])
+	data.govshare.catalog[id].provider != input.requester.department
+}
+
+duplicated contains field if {
+	some field in input.fields
+	count(providers(field)) > 0
+}
+
+dataset_names contains data.govshare.catalog[id].name if {
+	some field in duplicated
+	some id in providers(field)
+}
+
+violation contains {"fields": sort(duplicated), "datasets": sort(dataset_names)} if {
+	input.action == "collect"
+	count(duplicated) > 0
+}

@@ -1,0 +1,44 @@
+# METADATA
+# title: 未满保存期限删除共享数据使用记录
+# description: Records of the use of shared data are kept for at least three years; deleting or purging one earlier is not allowed (a law or administrative regulation may require longer).
+# custom:
+#   code: GDSR-29-RECORD-RETENTION
+#   regulation: gdsr
+#   article: 29
+#   paragraph: 2
+#   liability: "40(5)"
+#   severity: prohibited
+#   effective_from: 2025-08-01
+#   title_en: Usage record deleted before its retention period ends
+#   message:
+#     zh: 使用记录{record}形成于{created_on}，保存期限不少于{keep_years}年，{earliest}之前不得删除或清理。
+#     en: Usage record {record} was made on {created_on} and must be kept for at least {keep_years} years; it cannot be deleted or purged before {earliest}.
+#   remedy:
+#     zh: 继续保存该记录，保存期满后再清理；法律、行政法规规定了更长保存期限的，按其规定执行。
+#     en: Keep the record and purge it only after the period; where a law or administrative regulation requires longer, keep it as long as that requires.
+#   labels:
+#     unspecified: {zh: （未编号）, en: (no id)}
+package gdsr.records.retention
+
+import rego.v1
+
+import data.lib.state
+
+keep_years := 3
+
+created := input.record.created_on
+
+# The same calendar day `keep_years` later; a record of 29 February may go on 1 March.
+month_day := "-03-01" if substring(created, 4, 6) == "-02-29" else := substring(created, 4, 6)
+
+earliest := sprintf("%04d%s", [to_number(substring(created, 0, 4)) + keep_years, month_day])
+
+record := input.record.id if {
+	is_string(input.record.id)
+	trim_space(input.record.id) != ""
+} else := "unspecified"
+
+violation contains {"record": record, "created_on": created, "keep_years": keep_years, "earliest": earliest} if {
+	input.action == "records"
+	state.event_date < earliest
+}
