@@ -57,7 +57,9 @@ class DataSnapshot:
             if not entry.get("published", True) or entry.get("share_attribute") == "not_shareable" or entry.get("secrecy", "none") != "none":
                 continue
             for item in entry.get("fields", []):
-                if item.get("secrecy", "none") == "none":
+                # Look-up keys (name, ID number) are what a department asks with,
+                # not data it could avoid collecting.
+                if item.get("secrecy", "none") == "none" and not item.get("key", False):
                     index.setdefault(item["name"], []).append(entry_id)
         return {name: sorted(ids) for name, ids in index.items()}
 
@@ -87,7 +89,8 @@ def _failure(code: str, zh: str, en: str, remedy_zh: str, remedy_en: str, **fact
 
 
 # Parts of an event whose dates feed working-day deadlines.
-DEADLINE_PARTS = ("application", "reply", "verification", "catalog_update", "record")
+# (A usage record's 3-year retention counts calendar years, not working days.)
+DEADLINE_PARTS = ("application", "reply", "verification", "catalog_update")
 
 
 def deadline_days(event: AccessEvent) -> list[date]:

@@ -114,6 +114,10 @@ class CatalogField(_Model):
     personal: bool = Field(default=False, description="是否个人信息 / personal information")
     sensitive: bool = Field(default=False, description="是否敏感个人信息 / sensitive personal information")
     secrecy: Secrecy = Field(default=Secrecy.none, description="涉密等级 / secrecy marking")
+    key: bool = Field(
+        default=False,
+        description="是否为查询键（如姓名、公民身份号码），查询键不计入重复收集判断（第十九条）/ a look-up key, not counted as duplicate collection",
+    )
 
 
 class ShareConditions(_Model):
@@ -256,6 +260,8 @@ class AccessEvent(_Model):
                     "scenario": "最低生活保障申请审核",
                     "method": "api",
                     "grant": "g-2026-0001",
+                    "pi_basis": "《个人信息保护法》第十三条第一款第三项",
+                    "controls": ["传输加密", "访问权限控制", "操作日志留存"],
                     "recipient": {"kind": "third_party", "name": "某科技有限公司"},
                     "channel": "platform",
                 }

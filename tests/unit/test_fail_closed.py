@@ -125,3 +125,15 @@ def test_event_without_deadlines_in_a_later_year_is_still_decided(policies):
     """A plain use in 2027 counts no working days, so the calendar does not block it."""
     decision = decide_with(policies, {"violation": {}, "breach": {}, "obligation": {}}, {**EVENT, "at": "2027-01-05T10:00:00+08:00"})
     assert decision.outcome == "allow"
+
+
+def test_field_index_leaves_out_look_up_keys_and_what_cannot_be_shared():
+    from engine.models import CatalogEntry
+
+    entries = [
+        CatalogEntry(id="a", name="A", provider="P", share_attribute="unconditional",
+                     fields=[{"name": "id_number", "key": True}, {"name": "income"}, {"name": "plan", "secrecy": "state_secret"}]),
+        CatalogEntry(id="b", name="B", provider="P", share_attribute="not_shareable", fields=[{"name": "census"}]),
+        CatalogEntry(id="c", name="C", provider="P", share_attribute="conditional", published=False, fields=[{"name": "draft"}]),
+    ]
+    assert DataSnapshot.build(entries, []).field_index() == {"income": ["a"]}

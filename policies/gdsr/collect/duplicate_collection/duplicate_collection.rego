@@ -20,11 +20,22 @@ package gdsr.collect.duplicate_collection
 
 import rego.v1
 
-# The catalogue entries of other departments that provide a data item.
+# The catalogue entries of other departments that provide a data item to this
+# requester: a conditional entry whose listed scope leaves the requester out
+# cannot meet its need. (Look-up keys such as a name or ID number, marked `key`
+# in the catalogue, are not in field_index: they are what one asks with.)
 providers(field) := {id |
 	some id in object.get(data.govshare.field_index, field, [])
-	data.govshare.catalog[id].provider != input.requester.department
+	entry := data.govshare.catalog[id]
+	entry.provider != input.requester.department
+	within_scope(entry)
 }
+
+within_scope(entry) if entry.share_attribute != "conditional"
+
+within_scope(entry) if count(object.get(entry, ["conditions", "scope"], [])) == 0
+
+within_scope(entry) if input.requester.department in entry.conditions.scope
 
 duplicated contains field if {
 	some field in input.fields

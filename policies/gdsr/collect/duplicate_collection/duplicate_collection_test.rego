@@ -45,3 +45,19 @@ test_other_department_data_denied if {
 	rule.violation == {{"fields": ["household_size", "name"], "datasets": ["最低生活保障对象信息"]}} with input as collect("示范区公安局", ["name", "household_size"])
 		with data.govshare as state
 }
+
+test_conditional_entry_outside_its_scope_does_not_count if {
+	count(rule.violation) == 0 with input as {"action": "collect", "requester": {"department": "示范区教育体育局"}, "fields": ["income"]}
+		with data.govshare as {
+			"field_index": {"income": ["ds-tax"]},
+			"catalog": {"ds-tax": {"id": "ds-tax", "name": "纳税信息", "provider": "税务局", "share_attribute": "conditional", "conditions": {"scope": ["示范区民政局"]}}},
+		}
+}
+
+test_conditional_entry_within_its_scope_counts if {
+	rule.violation == {{"fields": ["income"], "datasets": ["纳税信息"]}} with input as {"action": "collect", "requester": {"department": "示范区民政局"}, "fields": ["income"]}
+		with data.govshare as {
+			"field_index": {"income": ["ds-tax"]},
+			"catalog": {"ds-tax": {"id": "ds-tax", "name": "纳税信息", "provider": "税务局", "share_attribute": "conditional", "conditions": {"scope": ["示范区民政局"]}}},
+		}
+}
