@@ -228,40 +228,51 @@ def test_command(lang: str = LangOption, policies: Optional[Path] = PoliciesOpti
 def articles_command(
     lang: str = LangOption,
     policies: Optional[Path] = PoliciesOption,
-    show_all: bool = typer.Option(False, "--all", help="列出全部44条 / list all 44 articles"),
+    jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", help="同时列出地方规定，如 jiyuan / also show a local layer"),
+    show_all: bool = typer.Option(False, "--all", help="列出全部条文 / list every article"),
 ) -> None:
     """条文 → 规则 → 测试 → 场景 对照表 / the article → rules → tests → scenarios matrix.
 
     Exit 1 when an enforceable article has no rule or no scenario."""
     lang = _check_lang(lang)
     from engine.articles import article_matrix, gaps
+    from engine.regulations import REGULATIONS
 
     from .service import PROJECT_ROOT
 
+    layers = ["gdsr"]
+    if jurisdiction:
+        local = [r.key for r in REGULATIONS.values() if r.jurisdiction == jurisdiction]
+        if not local:
+            known = ", ".join(sorted(r.jurisdiction for r in REGULATIONS.values() if r.jurisdiction))
+            _fail({"zh": "未知的地方规定", "en": "Unknown jurisdiction"}[lang], [f"{jurisdiction} (known: {known})"])
+        layers += local
     policy_set = _load_policies(policies, lang)
-    rows = article_matrix(policy_set, PROJECT_ROOT / "features")
+    problems = []
     headers = {"zh": ("条", "章", "标题", "须执行", "规则", "Rego 测试", "场景"),
                "en": ("Art.", "Ch.", "Title", "Enforceable", "Rules", "Rego tests", "Scenarios")}[lang]
-    table = Table(title={"zh": "《政务数据共享条例》条文对照表", "en": "GDSR article matrix"}[lang], show_lines=False)
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    for row in rows:
-        if not (show_all or row.rules or row.scenarios or row.enforceable):
-            continue
-        missing = row.enforceable and (not row.rules or not row.scenarios)
-        style = "yellow" if missing else None
-        table.add_row(
-            str(row.article.number),
-            str(row.article.chapter),
-            row.article.zh if lang == "zh" else row.article.en,
-            ("是" if lang == "zh" else "yes") if row.enforceable else "",
-            "\n".join(row.rules) or "—",
-            str(row.tests),
-            str(len(row.scenarios)),
-            style=style,
-        )
-    out.print(table)
-    problems = gaps(rows)
+    for key in layers:
+        law = REGULATIONS[key]
+        rows = article_matrix(policy_set, PROJECT_ROOT / "features", key)
+        table = Table(title=f"《{law.name_zh}》条文对照表" if lang == "zh" else f"{law.name_en}: article matrix")
+        for header in headers:
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            if not (show_all or row.rules or row.scenarios or row.enforceable):
+                continue
+            missing = row.enforceable and (not row.rules or not row.scenarios)
+            table.add_row(
+                str(row.article.number),
+                str(row.article.chapter),
+                row.article.zh if lang == "zh" else row.article.en,
+                ("是" if lang == "zh" else "yes") if row.enforceable else "",
+                "\n".join(row.rules) or "—",
+                str(row.tests),
+                str(len(row.scenarios)),
+                style="yellow" if missing else None,
+            )
+        out.print(table)
+        problems += gaps(rows, key)
     for problem in problems:
         err.print(f"[yellow]{problem.text(lang)}[/]", highlight=False)
     raise typer.Exit(1 if problems else 0)

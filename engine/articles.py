@@ -13,9 +13,15 @@ from pathlib import Path
 
 from .policyset import PolicySet
 from .regotest import discover
-from .regulations import ENFORCEABLE_GDSR, REGULATIONS, Article
+from .regulations import ENFORCEABLE, REGULATIONS, Article
 
-_ARTICLE_TAG = re.compile(r"@第(\d+)条(?=\s|$|@)")
+# Scenario tags name articles: `@第25条` for the national regulation,
+# `@济源第33条` for the Jiyuan measures.
+TAG_PREFIX = {"gdsr": "", "jiyuan": "济源"}
+
+
+def _tag_pattern(regulation: str) -> re.Pattern[str]:
+    return re.compile(rf"@{TAG_PREFIX[regulation]}第(\d+)条(?=\s|$|@)")
 _SCENARIO = re.compile(r"^\s*(场景大纲|场景|剧本大纲|剧本)\s*[:：]\s*(.*)$")
 _TAG_LINE = re.compile(r"^\s*@")
 _FEATURE = re.compile(r"^\s*(功能|Feature)\s*[:：]")
@@ -39,16 +45,17 @@ class ArticleRow:
     scenarios: list[Scenario] = field(default_factory=list)
 
 
-def read_scenarios(features_dir: Path) -> list[Scenario]:
-    """Scenarios and the articles their tags (`@第25条`) name; tags on the
-    feature line apply to every scenario in it."""
+def read_scenarios(features_dir: Path, regulation: str = "gdsr") -> list[Scenario]:
+    """Scenarios and the articles of `regulation` their tags (`@第25条`,
+    `@济源第33条`) name; tags on the feature line apply to every scenario in it."""
+    article_tag = _tag_pattern(regulation)
     found = []
     for path in sorted(features_dir.glob("*.feature")):
         pending: set[int] = set()
         feature_articles: set[int] = set()
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if _TAG_LINE.match(line):
-                pending |= {int(a) for a in _ARTICLE_TAG.findall(line)}
+                pending |= {int(a) for a in article_tag.findall(line)}
             elif _FEATURE.match(line):
                 feature_articles, pending = pending, set()
             elif match := _SCENARIO.match(line):
@@ -61,7 +68,7 @@ def read_scenarios(features_dir: Path) -> list[Scenario]:
 
 def article_matrix(policies: PolicySet, features_dir: Path, regulation: str = "gdsr") -> list[ArticleRow]:
     law = REGULATIONS[regulation]
-    enforceable = {a for group in ENFORCEABLE_GDSR for a in group} if regulation == "gdsr" else set()
+    enforceable = {a for group in ENFORCEABLE.get(regulation, ()) for a in group}
     rows = {n: ArticleRow(a, n in enforceable) for n, a in law.articles.items()}
     tests_by_package: dict[str, int] = defaultdict(int)
     for package, _, _, _ in discover(policies):
@@ -72,7 +79,7 @@ def article_matrix(policies: PolicySet, features_dir: Path, regulation: str = "g
         row = rows[meta.article]
         row.rules.append(meta.code)
         row.tests += tests_by_package.get(package, 0)
-    for scenario in read_scenarios(features_dir):
+    for scenario in read_scenarios(features_dir, regulation):
         for number in scenario.articles:
             if number in rows:
                 rows[number].scenarios.append(scenario)
@@ -81,25 +88,28 @@ def article_matrix(policies: PolicySet, features_dir: Path, regulation: str = "g
 
 @dataclass(frozen=True)
 class Gap:
+    regulation: str
     articles: str  # "13" or "31–32"
     missing: str  # "rule" | "scenario"
 
     def text(self, lang: str) -> str:
+        law = REGULATIONS[self.regulation]
         if lang == "zh":
             what = "没有规则执行" if self.missing == "rule" else "没有场景证明"
-            return f"《政务数据共享条例》第{self.articles}条：{what}"
+            return f"《{law.name_zh}》第{self.articles}条：{what}"
         what = "no rule enforces it" if self.missing == "rule" else "no scenario proves it"
-        return f"GDSR art {self.articles}: {what}"
+        return f"{self.regulation} art {self.articles}: {what}"
 
 
-def gaps(rows: list[ArticleRow]) -> list[Gap]:
-    """Enforceable article groups with no rule or no scenario."""
+def gaps(rows: list[ArticleRow], regulation: str = "gdsr") -> list[Gap]:
+    """Enforceable article groups (any article of a group will do) with no rule
+    or no scenario."""
     by_number = {r.article.number: r for r in rows}
     found = []
-    for group in ENFORCEABLE_GDSR:
-        label = "–".join(str(a) for a in group)
+    for group in ENFORCEABLE.get(regulation, ()):
+        label = "–".join(str(a) for a in group) if len(group) <= 2 else "/".join(str(a) for a in group)
         if not any(by_number[a].rules for a in group):
-            found.append(Gap(label, "rule"))
+            found.append(Gap(regulation, label, "rule"))
         if not any(by_number[a].scenarios for a in group):
-            found.append(Gap(label, "scenario"))
+            found.append(Gap(regulation, label, "scenario"))
     return found

@@ -90,7 +90,7 @@ def _failure(code: str, zh: str, en: str, remedy_zh: str, remedy_en: str, **fact
 
 # Parts of an event whose dates feed working-day deadlines.
 # (A usage record's 3-year retention counts calendar years, not working days.)
-DEADLINE_PARTS = ("application", "reply", "verification", "catalog_update")
+DEADLINE_PARTS = ("application", "reply", "verification", "catalog_update", "open_request")
 
 
 def deadline_days(event: AccessEvent) -> list[date]:

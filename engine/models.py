@@ -31,6 +31,7 @@ class Action(str, Enum):
     terminate = "terminate"  # 提供部门终止共享服务
     change = "change"  # 提供部门变更共享服务
     records = "records"  # 删除或到期清理使用记录
+    open_ = "open"  # 公民、法人和其他组织申请开放数据（地方规定）
 
 
 class ShareAttribute(str, Enum):
@@ -83,7 +84,10 @@ class LegalBasis(_Model):
 
 
 class Requester(_Model):
-    department: str = Field(min_length=1, description="需求部门名称或编码 / requesting department")
+    department: str = Field(min_length=1, description="需求部门名称或编码；action=open 时为申请人名称 / requesting department (the applicant for open data)")
+    kind: Literal["department", "citizen", "legal_entity", "organisation"] = Field(
+        default="department", description="申请主体类型：政府部门，或申请开放数据的公民、法人、其他组织"
+    )
     level: Literal["national", "provincial", "municipal", "county", "township"] | None = Field(
         default=None, description="行政层级 / administrative level"
     )
@@ -150,6 +154,11 @@ class CatalogEntry(_Model):
     data_format: str | None = Field(default=None, description="数据格式 / format")
     update_frequency: str | None = Field(default=None, description="更新频率 / update frequency")
     published: bool = Field(default=True, description="是否经主管部门审核发布（第十六条）")
+    open_attribute: Literal["unconditional", "conditional", "not_open"] | None = Field(
+        default=None, description="开放属性（地方规定，如济源办法第三十八条）/ open-data class"
+    )
+    open_basis: list[LegalBasis] = Field(default_factory=list, description="有条件开放、不予开放的依据 / basis for restricting opening")
+    desensitised: bool = Field(default=False, description="是否已脱敏、清洗 / de-identified")
     assessments: Assessments | None = Field(default=None, description="编制目录时的评估（第十三条第一款）/ assessments done")
     head_approved: bool | None = Field(default=None, description="部门负责人是否审核同意（第十三条第一款）/ signed off by the head")
     controls: list[str] = Field(
@@ -236,6 +245,15 @@ class CatalogUpdate(_Model):
     published_on: date | None = Field(default=None, description="主管部门审核发布之日")
 
 
+class OpenRequest(_Model):
+    """A citizen's or company's request for open data (local measures, e.g. Jiyuan arts 38–41)."""
+
+    received_on: date | None = Field(default=None, description="收到申请之日")
+    replied_on: date | None = Field(default=None, description="答复之日；未答复为空")
+    extension: Extension | None = Field(default=None, description="经负责人批准的延期")
+    head_approved_extension: bool = Field(default=False, description="延期是否经本部门负责人批准")
+
+
 class InlineState(_Model):
     """State a platform keeps itself and sends with the event. Never overrides
     what govshare stores under the same id."""
@@ -296,6 +314,7 @@ class AccessEvent(_Model):
     record: UsageRecord | None = Field(default=None, description="action=records 时所删除的使用记录")
     return_conditions: list[str] = Field(default_factory=list, description="action=return 时上级附加的条件（第二十四条）")
     controls: list[str] = Field(default_factory=list, description="需求部门已落实的安全措施（第三十五条）")
+    open_request: OpenRequest | None = Field(default=None, description="action=open 时的开放数据申请")
     pi_basis: str | None = Field(default=None, description="处理个人信息的《个人信息保护法》依据（第三十七条）", examples=["《个人信息保护法》第十三条第一款第三项"])
     inline: InlineState | None = Field(default=None, description="平台自带的状态 / state carried inline")
 

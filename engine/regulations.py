@@ -226,3 +226,12 @@ def liability_problem(regulation: Regulation, liability: str) -> str | None:
     if not 1 <= int(item) <= items:
         return f"article {article} has no item {item}"
     return None
+
+
+# The Jiyuan measures' duties an access engine can enforce (issue list of the
+# local layer); each group needs a rule and a scenario.
+ENFORCEABLE_JIYUAN: tuple[tuple[int, ...], ...] = (
+    (9, 30, 31, 57), (15, 32), (14, 32), (33,), (28,), (19,), (24,), (36,), (38, 39, 41),
+)
+
+ENFORCEABLE: dict[str, tuple[tuple[int, ...], ...]] = {"gdsr": ENFORCEABLE_GDSR, "jiyuan": ENFORCEABLE_JIYUAN}

@@ -52,7 +52,7 @@ def test_scenario_tags_match_the_citations_they_assert():
 def test_articles_command_prints_the_matrix_and_passes():
     result = CliRunner().invoke(app, ["articles", "--lang", "en"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert "GDSR-25-THIRD-PARTY" in result.output and "GDSR article matrix" in result.output
+    assert "GDSR-25-THIRD-PARTY" in result.output and "Government Data Sharing Regulation: article matrix" in result.output
 
 
 def test_articles_command_fails_on_a_gap(tmp_path):
