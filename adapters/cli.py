@@ -278,6 +278,48 @@ def articles_command(
     raise typer.Exit(1 if problems else 0)
 
 
+calendar_app = typer.Typer(help="工作日历 / the working-day calendar", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
+
+
+@calendar_app.command("show")
+def calendar_show_command(lang: str = LangOption, policies: Optional[Path] = PoliciesOption) -> None:
+    """列出已知年份及其节假日、调休天数 / list the known years."""
+    lang = _check_lang(lang)
+    policy_set = _load_policies(policies, lang)
+    table = Table(title={"zh": "工作日历", "en": "Working-day calendar"}[lang])
+    for header in {"zh": ("年份", "放假（工作日）", "调休上班"), "en": ("Year", "Holidays on weekdays", "Make-up workdays")}[lang]:
+        table.add_column(header)
+    for year in policy_set.calendar.known_years:
+        cal = policy_set.calendar.years[year]
+        table.add_row(str(year), str(len(cal.holidays)), str(len(cal.workdays)))
+    out.print(table)
+
+
+@calendar_app.command("seed")
+def calendar_seed_command(
+    years: list[int] = typer.Argument(..., help="年份，如 2026 / years"),
+    overwrite: bool = typer.Option(False, "--overwrite", help="覆盖已有文件 / replace existing files"),
+    lang: str = LangOption,
+    policies: Optional[Path] = PoliciesOption,
+) -> None:
+    """从 chinesecalendar 生成某年的日历文件；该包不知道的年份拒绝生成，须按国务院办公厅通知手工编写。
+    Write policies/data/calendar/<year>.json from chinesecalendar; a year it does not know is refused."""
+    lang = _check_lang(lang)
+    from .calendar_seed import seed
+
+    directory = _settings(policies).policy_dir / "data" / "calendar"
+    try:
+        written = seed(directory, years, overwrite)
+    except NotImplementedError as exc:
+        _fail({"zh": "chinesecalendar 没有该年份的数据：请依国务院办公厅当年的放假通知手工编写日历文件",
+               "en": "chinesecalendar has no data for that year: write the file by hand from the State Council's holiday notice"}[lang], [str(exc)])
+    for path in written:
+        out.print(str(path))
+    if not written:
+        out.print({"zh": "没有写入文件（已存在；用 --overwrite 覆盖）", "en": "Nothing written (files exist; use --overwrite)"}[lang])
+
+
 ledger_app = typer.Typer(help="台账 / the tamper-evident ledger", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 

@@ -105,3 +105,19 @@ def test_eval_refuses_to_run_on_a_broken_policy(runner, tmp_path, event_file):
     result = runner.invoke(app, ["eval", str(event_file), "--policies", str(tmp_path / "policies")])
     assert result.exit_code == 2
     assert "策略无法加载" in result.output and "gdsr/x/x.rego:" in result.output
+
+
+def test_calendar_show_lists_the_known_years(runner):
+    result = runner.invoke(app, ["calendar", "show", "--lang", "en"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0 and "2026" in result.output and "2004" in result.output
+
+
+def test_calendar_seed_refuses_a_year_it_cannot_know(runner, tmp_path):
+    result = runner.invoke(app, ["calendar", "seed", "2027", "--policies", str(tmp_path)])
+    assert result.exit_code == 2 and "chinesecalendar" in result.output
+    assert not (tmp_path / "data" / "calendar" / "2027.json").exists()
+
+
+def test_calendar_seed_writes_a_known_year(runner, tmp_path):
+    result = runner.invoke(app, ["calendar", "seed", "2025", "--policies", str(tmp_path)])
+    assert result.exit_code == 0 and (tmp_path / "data" / "calendar" / "2025.json").exists()

@@ -181,3 +181,47 @@ def test_a_second_worker_sees_catalogue_writes_of_the_first(db_url, tmp_path):
     after = second.post("/v1/decisions", json=use("g-2026-0001", "2026-03-11T12:00:00+08:00")).json()
     assert after["outcome"] == "deny" and "GDSR-27-SUSPENDED" in codes(after)
     assert after["data_revision"] != before["data_revision"]
+
+
+def test_usage_record_younger_than_three_years_cannot_be_deleted(api):
+    decided = api.post("/v1/decisions", json=use("g-2026-0001", "2026-03-11T10:00:00+08:00")).json()
+    assert decided["outcome"] == "allow"
+    record_id = f"r-{decided['decision_id']}"
+    patched = api.patch(f"/v1/records/{record_id}", json={"results": "按时完成低保资格审核", "storage": "本部门业务库"})
+    assert patched.status_code == 200 and patched.json()["results"] == "按时完成低保资格审核"
+
+    early = api.post(f"/v1/records/{record_id}/delete", json={"requester": {"department": "示范区民政局"}, "at": "2027-03-10T10:00:00+08:00"})
+    assert early.status_code == 422
+    refused = early.json()["decision"]["violations"]
+    assert [(v["code"], v["article"], v["paragraph"], v["liability"]) for v in refused] == [("GDSR-29-RECORD-RETENTION", 29, 2, "40(5)")]
+    assert [r["id"] for r in api.get("/v1/records", params={"grant": "g-2026-0001"}).json()] == [record_id]
+
+    later = api.post(f"/v1/records/{record_id}/delete", json={"requester": {"department": "示范区民政局"}, "at": "2029-03-12T10:00:00+08:00"})
+    assert later.status_code == 200, later.text
+    assert api.get("/v1/records", params={"grant": "g-2026-0001"}).json() == []
+    kinds = [e.kind for e in api.service.store.ledger()]
+    assert "usage_record_deleted" in kinds and api.get("/v1/ledger/verify").json()["intact"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("post", "/v1/applications/a-x/material", {"at": "yesterday"}, "at"),
+        ("post", "/v1/applications/a-x/delivery", {"when": "now"}, "when"),
+        ("patch", "/v1/records/r-x", {"results": ["not", "text"]}, "results"),
+        ("post", "/v1/records/r-x/delete", {}, "requester"),
+        ("post", "/v1/grants/g-2026-0001/terminate", {"note": {"x": 1}}, "note"),
+    ],
+)
+def test_bad_input_on_the_other_write_endpoints_names_the_field(api, method, path, body, field):
+    response = getattr(api, method)(path, json=body)
+    assert response.status_code == 422, response.text
+    assert field in {f["field"] for f in response.json()["error"]["fields"]}
+
+
+def test_unknown_ids_are_404_in_both_languages(api):
+    for path in ("/v1/grants/g-nope", "/v1/applications/a-nope", "/v1/catalog/ds-nope"):
+        response = api.get(path)
+        assert response.status_code == 404
+        assert response.json()["error"]["message"]["zh"].startswith("没有")
+    assert api.patch("/v1/records/r-nope", json={"results": "x"}).status_code == 404
