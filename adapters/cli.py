@@ -23,7 +23,7 @@ from engine.errors import PolicyError
 from engine.models import AccessEvent, Decision
 
 from .http.errors import describe_errors
-from .service import Settings, build_service
+from .service import PROJECT_ROOT, Settings, build_service
 from .storage.store import StorageError
 
 app = typer.Typer(
@@ -376,6 +376,21 @@ def serve_command(
     msg = {"zh": f"已加载 {len(service.engine.policies.rules)} 条规则、{len(service.engine.snapshot.catalog)} 个目录条目；数据库 {service.store.safe_url()}",
            "en": f"Loaded {len(service.engine.policies.rules)} rules and {len(service.engine.snapshot.catalog)} catalogue entries; database {service.store.safe_url()}"}
     out.print(msg[lang])
+    from .tokens import Tokens
+
+    generated = Tokens(service.store).bootstrap(service.settings.bootstrap_token) if service.settings.auth_enabled else None
+    token = generated or ("$GOVSHARE_BOOTSTRAP_TOKEN" if service.settings.bootstrap_token else None)
+    if generated:
+        out.print({"zh": f"[bold]管理员令牌（只显示这一次，请妥善保存）：[/]{generated}",
+                   "en": f"[bold]Admin token (shown once, keep it safe):[/] {generated}"}[lang], highlight=False, soft_wrap=True)
+    if token:
+        example = PROJECT_ROOT / "examples" / "transfer-to-third-party.json"
+        out.print({"zh": "试一试：", "en": "Try it:"}[lang])
+        out.print(f"curl -s -X POST http://{host}:{port}/v1/decisions -H 'Authorization: Bearer {token}' "
+                  f"-H 'content-type: application/json' -d @{example}", highlight=False, soft_wrap=True)
+    elif service.settings.auth_enabled:
+        out.print({"zh": "已有管理员令牌；如遗失，请设置 GOVSHARE_BOOTSTRAP_TOKEN 后重启以增加一个。",
+                   "en": "An admin token exists already; if it is lost, set GOVSHARE_BOOTSTRAP_TOKEN and restart to add one."}[lang])
     if workers == 1:
         from .http.app import create_app
 

@@ -30,6 +30,10 @@ class Settings:
     # JSON paths masked in logged inputs before hashing, like OPA's decision-log masking.
     log_mask: tuple[str, ...] = field(default_factory=lambda: tuple(p for p in os.environ.get("GOVSHARE_LOG_MASK", "").split(",") if p.strip()))
     data_poll_seconds: float = field(default_factory=lambda: float(os.environ.get("GOVSHARE_DATA_POLL_SECONDS", "0.5")))
+    auth_enabled: bool = field(default_factory=lambda: os.environ.get("GOVSHARE_AUTH", "1") not in ("0", "false", "no"))
+    bootstrap_token: str | None = field(default_factory=lambda: os.environ.get("GOVSHARE_BOOTSTRAP_TOKEN") or None)
+    max_batch: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_BATCH", "1000")))
+    max_json_depth: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_JSON_DEPTH", "32")))
     max_body_bytes: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_BODY_BYTES", str(1024 * 1024))))
 
     @property

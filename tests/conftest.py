@@ -15,8 +15,12 @@ from adapters.service import PROJECT_ROOT, Service, Settings, build_service
 POLICY_DIR = PROJECT_ROOT / "policies"
 
 
+ADMIN_TOKEN = "gs_test_admin_token"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
 def make_settings(tmp: Path, **overrides) -> Settings:
-    settings = Settings(policy_dir=POLICY_DIR, data_dir=tmp, database_url=None, seed_demo=True)
+    settings = Settings(policy_dir=POLICY_DIR, data_dir=tmp, database_url=None, seed_demo=True, bootstrap_token=ADMIN_TOKEN)
     for key, value in overrides.items():
         setattr(settings, key, value)
     return settings
@@ -33,9 +37,14 @@ def app(service: Service):
     return create_app(service)
 
 
+def admin_client(app) -> TestClient:
+    """A client that sends the bootstrap admin token on every request."""
+    return TestClient(app, headers=ADMIN)
+
+
 @pytest.fixture(scope="session")
 def _shared_client(app) -> TestClient:
-    return TestClient(app)
+    return admin_client(app)
 
 
 @pytest.fixture

@@ -5,7 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
+from typing import Literal
+
+from fastapi import APIRouter, FastAPI, Request
+from pydantic import BaseModel, ConfigDict, Field
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,6 +21,8 @@ from ..lifecycle import Lifecycle, Refused, StateConflict
 from ..service import Service, Settings, build_service
 from ..storage.store import NotFound
 from .errors import describe_errors, error_body
+from ..tokens import Tokens
+from .auth import AuthError, Authorizer
 from .lifecycle_routes import lifecycle_router
 
 log = logging.getLogger("govshare.http")
@@ -127,6 +132,33 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
+class TokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    name: str = Field(min_length=1, max_length=200, description="令牌用途或持有方 / who or what uses it", examples=["民政局共享平台"])
+    role: Literal["platform", "compliance", "auditor", "admin"] = Field(description="角色 / role")
+
+
+def token_router(tokens: Tokens, auth: Authorizer) -> APIRouter:
+    router = APIRouter(tags=["令牌 tokens"], dependencies=[auth.require("manage_tokens")])
+
+    @router.post("/v1/tokens", status_code=201, summary="签发令牌（只显示一次）/ issue a token (shown once)")
+    async def issue(body: TokenIn) -> dict[str, Any]:
+        token, info = tokens.create(body.name, body.role)
+        return {"token": token, **info.__dict__}
+
+    @router.get("/v1/tokens", summary="令牌列表（不含令牌本身）/ list tokens (never the secrets)")
+    async def listing() -> list[dict[str, Any]]:
+        return [t.__dict__ for t in tokens.list()]
+
+    @router.post("/v1/tokens/{token_id}/revoke", summary="吊销令牌 / revoke a token")
+    async def revoke(token_id: str) -> dict[str, Any]:
+        info = tokens.revoke(token_id)
+        auth.clear()
+        return info.__dict__
+
+    return router
+
+
 def create_app(service: Service | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the app. Loading policies and data happens here, so a policy that
     does not compile stops the service from starting."""
@@ -143,6 +175,15 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     app.state.service = service
     lifecycle = Lifecycle(service, service.settings.log_mask, service.settings.data_poll_seconds)
     app.state.lifecycle = lifecycle
+    tokens = Tokens(service.store)
+    generated = tokens.bootstrap(service.settings.bootstrap_token) if service.settings.auth_enabled else None
+    if generated:
+        # Shown once: only its hash is stored.
+        log.warning("generated the first admin token (shown once): %s", generated)
+        print(f"管理员令牌（只显示这一次）/ admin token (shown once): {generated}", flush=True)
+    app.state.bootstrap_token = generated
+    auth = Authorizer(tokens, service.settings.auth_enabled)
+    app.state.auth = auth
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
 
     @app.exception_handler(RequestValidationError)
@@ -165,6 +206,11 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
                        [{"field": exc.field, "type": "unknown_value", "problem": {"zh": exc.zh, "en": exc.en}}]),
             status_code=422,
         )
+
+    @app.exception_handler(AuthError)
+    async def _auth(request: Request, exc: AuthError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse(error_body(exc.code, exc.zh, exc.en), status_code=exc.status, headers=headers)
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused) -> JSONResponse:
@@ -194,6 +240,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
 
     @app.post(
         "/v1/decisions",
+        dependencies=[auth.require("decide")],
         response_model=Decision,
         tags=["决策 decisions"],
         summary="对一个共享环节作出许可决策 / decide one access event",
@@ -212,7 +259,8 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
         # worker process needs exactly one regorus engine.
         return lifecycle.decide(event)
 
-    app.include_router(lifecycle_router(lifecycle))
+    app.include_router(lifecycle_router(lifecycle, auth))
+    app.include_router(token_router(tokens, auth))
 
     @app.get("/health", tags=["运维 operations"], summary="健康检查 / health")
     async def health() -> dict[str, Any]:

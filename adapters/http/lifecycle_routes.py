@@ -22,6 +22,7 @@ from engine.models import (
 )
 
 from ..lifecycle import Lifecycle
+from .auth import Authorizer
 
 TAG = "共享流程 lifecycle"
 
@@ -87,25 +88,28 @@ class DecidedApplication(BaseModel):
     application: dict[str, Any]
 
 
-def lifecycle_router(lifecycle: Lifecycle) -> APIRouter:
+def lifecycle_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
     router = APIRouter(tags=[TAG])
     store = lifecycle.store
+    share, catalog_read, catalog_write = auth.require("share"), auth.require("read_catalog"), auth.require("write_catalog")
+    govern, records_read, ledger_read = auth.require("govern"), auth.require("read_records"), auth.require("read_ledger")
+    share_or_read = auth.require("share", "read_records")
 
-    @router.post("/v1/catalog", status_code=201, summary="发布或更新目录条目 / publish a catalogue entry",
+    @router.post("/v1/catalog", dependencies=[catalog_write], status_code=201, summary="发布或更新目录条目 / publish a catalogue entry",
                  description="先由目录规则检查（第十三、十四、十五、十七条等）；不合规的条目不写入，返回 422 及逐条引用的违规。")
     async def publish(body: CatalogPublish) -> dict[str, Any]:
         decision, entry = lifecycle.publish(body.entry, body.requester, body.catalog_update, body.at)
         return {"decision": decision.model_dump(mode="json"), "entry": entry.model_dump(mode="json", exclude_none=True)}
 
-    @router.get("/v1/catalog", summary="目录 / the published catalogue")
+    @router.get("/v1/catalog", dependencies=[catalog_read], summary="目录 / the published catalogue")
     async def catalog() -> list[dict[str, Any]]:
         return [e.model_dump(mode="json", exclude_none=True) for e in store.catalog()]
 
-    @router.get("/v1/catalog/{entry_id}", summary="一个目录条目 / one entry")
+    @router.get("/v1/catalog/{entry_id}", dependencies=[catalog_read], summary="一个目录条目 / one entry")
     async def catalog_entry(entry_id: str) -> dict[str, Any]:
         return store.catalog_entry(entry_id).model_dump(mode="json", exclude_none=True)
 
-    @router.post("/v1/applications", status_code=201, response_model=DecidedApplication,
+    @router.post("/v1/applications", dependencies=[share], status_code=201, response_model=DecidedApplication,
                  summary="提出共享申请 / submit a share application",
                  description="按第二十条第二款检查申请内容；合规的申请登记后按工作日计算答复期限（第二十一条第一款）。")
     async def apply(body: ApplicationIn) -> dict[str, Any]:
@@ -113,58 +117,58 @@ def lifecycle_router(lifecycle: Lifecycle) -> APIRouter:
         decision, application = lifecycle.apply(event, body.received_on)
         return {"decision": decision, "application": application}
 
-    @router.get("/v1/applications/{application_id}", summary="一份申请 / one application")
+    @router.get("/v1/applications/{application_id}", dependencies=[share_or_read], summary="一份申请 / one application")
     async def application(application_id: str) -> dict[str, Any]:
         return store.application(application_id)
 
-    @router.post("/v1/applications/{application_id}/reply", response_model=DecidedApplication,
+    @router.post("/v1/applications/{application_id}/reply", dependencies=[share], response_model=DecidedApplication,
                  summary="提供部门答复 / the provider replies",
                  description="同意、不同意（须说明理由）、一次性告知补充材料、经同意延期一次。逾期答复作为 breaches 记录（第三十九条第四项）。")
     async def reply(application_id: str, body: ReplyIn) -> dict[str, Any]:
         decision, application = lifecycle.reply(application_id, body.model_dump(mode="json", exclude={"at"}, exclude_none=True), body.at)
         return {"decision": decision, "application": application}
 
-    @router.post("/v1/applications/{application_id}/material", summary="补充材料 / supply the missing material")
+    @router.post("/v1/applications/{application_id}/material", dependencies=[share], summary="补充材料 / supply the missing material")
     async def material(application_id: str, body: At) -> dict[str, Any]:
         return lifecycle.supply_material(application_id, body.at)
 
-    @router.post("/v1/applications/{application_id}/delivery", response_model=DecidedApplication,
+    @router.post("/v1/applications/{application_id}/delivery", dependencies=[share], response_model=DecidedApplication,
                  summary="交付数据 / deliver the data", description="同意后20个工作日内交付（第二十二条）；逾期作为 breaches 记录。")
     async def deliver(application_id: str, body: At) -> dict[str, Any]:
         decision, application = lifecycle.deliver(application_id, body.at)
         return {"decision": decision, "application": application}
 
-    @router.get("/v1/overdue", summary="逾期未答复、未交付的申请 / overdue replies and deliveries")
+    @router.get("/v1/overdue", dependencies=[share_or_read], summary="逾期未答复、未交付的申请 / overdue replies and deliveries")
     async def overdue(at: datetime | None = Query(default=None, description="以此时间为准，默认当前")) -> list[dict[str, Any]]:
         return lifecycle.overdue(at)
 
-    @router.get("/v1/grants/{grant_id}", summary="一项共享授权 / one grant")
+    @router.get("/v1/grants/{grant_id}", dependencies=[share_or_read], summary="一项共享授权 / one grant")
     async def grant(grant_id: str) -> dict[str, Any]:
         return store.grant(grant_id).model_dump(mode="json", exclude_none=True)
 
-    @router.post("/v1/grants/{grant_id}/rectify", summary="整改完成，恢复暂停的授权 / restore a suspended grant after rectification")
+    @router.post("/v1/grants/{grant_id}/rectify", dependencies=[govern], summary="整改完成，恢复暂停的授权 / restore a suspended grant after rectification")
     async def rectify(grant_id: str, body: GrantNote) -> dict[str, Any]:
         return lifecycle.set_grant_status(grant_id, GrantStatus.active, body.note, {GrantStatus.suspended}).model_dump(mode="json", exclude_none=True)
 
-    @router.post("/v1/grants/{grant_id}/terminate", summary="终止共享（第二十七条第二款）/ terminate a grant")
+    @router.post("/v1/grants/{grant_id}/terminate", dependencies=[govern], summary="终止共享（第二十七条第二款）/ terminate a grant")
     async def terminate(grant_id: str, body: GrantNote) -> dict[str, Any]:
         allowed = {GrantStatus.active, GrantStatus.suspended}
         return lifecycle.set_grant_status(grant_id, GrantStatus.terminated, body.note, allowed).model_dump(mode="json", exclude_none=True)
 
-    @router.get("/v1/records", summary="使用记录（主管部门、提供部门查阅，第二十九条第二款）/ usage records")
+    @router.get("/v1/records", dependencies=[records_read], summary="使用记录（主管部门、提供部门查阅，第二十九条第二款）/ usage records")
     async def records(grant: str | None = None, dataset: str | None = None, requester: str | None = None,
                       limit: int = Query(default=500, ge=1, le=5000)) -> list[dict[str, Any]]:
         return store.records(grant=grant, dataset=dataset, requester=requester, limit=limit)
 
-    @router.patch("/v1/records/{record_id}", summary="补记使用过程、成效、存储、销毁 / complete a usage record")
+    @router.patch("/v1/records/{record_id}", dependencies=[share], summary="补记使用过程、成效、存储、销毁 / complete a usage record")
     async def update_record(record_id: str, body: RecordUpdate) -> dict[str, Any]:
         return lifecycle.update_record(record_id, body.model_dump(exclude_none=True))
 
-    @router.post("/v1/records/{record_id}/delete", summary="删除使用记录（不满3年的拒绝）/ delete a usage record")
+    @router.post("/v1/records/{record_id}/delete", dependencies=[share], summary="删除使用记录（不满3年的拒绝）/ delete a usage record")
     async def delete_record(record_id: str, body: RecordDelete) -> dict[str, Any]:
         return {"decision": lifecycle.delete_record(record_id, body.requester, body.at).model_dump(mode="json"), "deleted": record_id}
 
-    @router.get("/v1/ledger/verify", summary="校验台账哈希链 / verify the ledger chain")
+    @router.get("/v1/ledger/verify", dependencies=[ledger_read], summary="校验台账哈希链 / verify the ledger chain")
     async def ledger_verify() -> dict[str, Any]:
         verified, broken = verify_chain(store.ledger())
         return {"entries": verified, "intact": broken is None,

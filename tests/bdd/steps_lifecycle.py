@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from adapters.cli import app as cli
 from adapters.http.app import create_app
 from adapters.service import build_service
-from tests.conftest import make_settings
+from tests.conftest import admin_client, make_settings
 
 PI_BASIS = "《个人信息保护法》第十三条第一款第三项"
 
@@ -50,7 +50,7 @@ class Flow:
 @pytest.fixture
 def flow(tmp_path) -> Flow:
     service = build_service(make_settings(tmp_path, seed_demo=False))
-    return Flow(TestClient(create_app(service)), service)
+    return Flow(admin_client(create_app(service)), service)
 
 
 def _split(text_: str) -> list[str]:

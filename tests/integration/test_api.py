@@ -186,9 +186,9 @@ def test_inline_state_can_be_refused_by_configuration(tmp_path):
 
     from adapters.http.app import create_app
     from adapters.service import build_service
-    from tests.conftest import make_settings
+    from tests.conftest import admin_client, make_settings
 
-    strict = TestClient(create_app(build_service(make_settings(tmp_path, accept_inline_state=False))))
+    strict = admin_client(create_app(build_service(make_settings(tmp_path, accept_inline_state=False))))
     inline_grant = {"id": "g-mine", "dataset": "ds-population-basic", "requester": "示范区民政局", "fields": ["name"], "purposes": ["招商引资"]}
     response = strict.post("/v1/decisions", json={**USE, "grant": "g-mine", "inline": {"grant": inline_grant}})
     assert response.status_code == 422

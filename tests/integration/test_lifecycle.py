@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from adapters.cli import app as cli
 from adapters.http.app import create_app
 from adapters.service import build_service
-from tests.conftest import make_settings
+from tests.conftest import admin_client, make_settings
 
 MINZHENG = {"department": "示范区民政局", "unit_head_approved": True}
 PROVIDER = {"department": "示范区公安局"}
@@ -23,7 +23,7 @@ CONTROLS = ["传输加密", "访问权限控制", "操作日志留存"]  # what 
 @pytest.fixture
 def api(db_url, tmp_path):
     service = build_service(make_settings(tmp_path, database_url=db_url))
-    client = TestClient(create_app(service))
+    client = admin_client(create_app(service))
     client.service = service
     return client
 
@@ -160,7 +160,7 @@ def test_tampered_row_is_named_by_ledger_verify(api):
 
 def test_masked_fields_never_reach_the_ledger(db_url, tmp_path):
     service = build_service(make_settings(tmp_path, database_url=db_url, log_mask=("/scenario", "/requester/region")))
-    client = TestClient(create_app(service))
+    client = admin_client(create_app(service))
     client.post("/v1/decisions", json=use("g-2026-0001", "2026-03-11T10:00:00+08:00", scenario="核查张三的低保申请",
                                           requester={"department": "示范区民政局", "region": "419001"}))
     entries = [e for e in service.store.ledger() if e.kind == "decision"]
@@ -172,9 +172,9 @@ def test_masked_fields_never_reach_the_ledger(db_url, tmp_path):
 def test_a_second_worker_sees_catalogue_writes_of_the_first(db_url, tmp_path):
     """Two services on one database (as two worker processes are): a grant the
     first one suspends is seen by the second, so it never decides on stale data."""
-    first = TestClient(create_app(build_service(make_settings(tmp_path, database_url=db_url, data_poll_seconds=0))))
+    first = admin_client(create_app(build_service(make_settings(tmp_path, database_url=db_url, data_poll_seconds=0))))
     second_service = build_service(make_settings(tmp_path, database_url=db_url, data_poll_seconds=0))
-    second = TestClient(create_app(second_service))
+    second = admin_client(create_app(second_service))
     before = second.post("/v1/decisions", json=use("g-2026-0001", "2026-03-11T10:00:00+08:00")).json()
     assert before["outcome"] == "allow"
     first.post("/v1/decisions", json=use("g-2026-0001", "2026-03-11T11:00:00+08:00", purpose="招商引资"))
