@@ -34,6 +34,7 @@ class Settings:
     bootstrap_token: str | None = field(default_factory=lambda: os.environ.get("GOVSHARE_BOOTSTRAP_TOKEN") or None)
     max_batch: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_BATCH", "1000")))
     max_json_depth: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_JSON_DEPTH", "32")))
+    cache_size: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_CACHE_SIZE", "10000")))
     max_body_bytes: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_BODY_BYTES", str(1024 * 1024))))
 
     @property
@@ -57,4 +58,4 @@ def build_service(settings: Settings | None = None) -> Service:
         store.seed_demo()
     backend = RegorusBackend()
     policies = load_policy_set(settings.policy_dir, backend)
-    return Service(settings, store, DecisionEngine(policies, backend, store.snapshot(), settings.accept_inline_state))
+    return Service(settings, store, DecisionEngine(policies, backend, store.snapshot(), settings.accept_inline_state, settings.cache_size))

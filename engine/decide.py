@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable
 
 import orjson
+from cachetools import LRUCache
 from pydantic import BaseModel
 
 from .backend import RegoBackend
@@ -119,8 +121,12 @@ def _sort_key(v: Violation) -> tuple:
 
 
 class DecisionEngine:
-    def __init__(self, policies: PolicySet, backend: RegoBackend, snapshot: DataSnapshot, accept_inline_state: bool = True):
+    def __init__(self, policies: PolicySet, backend: RegoBackend, snapshot: DataSnapshot, accept_inline_state: bool = True,
+                 cache_size: int = 10_000):
         self.policies = policies
+        self._cache: LRUCache | None = LRUCache(maxsize=cache_size) if cache_size > 0 else None
+        self._cache_lock = threading.Lock()
+        self.cache_hits = self.cache_misses = 0
         # Inline state is the platform's own record, trusted as such; a site
         # that wants only govshare's own records turns it off.
         self.accept_inline_state = accept_inline_state
@@ -133,6 +139,9 @@ class DecisionEngine:
     def replace_data(self, snapshot: DataSnapshot) -> None:
         self.backend.load(self.policies.modules, snapshot.data_json(self._policy_data).decode())
         self.snapshot, self.data_revision = snapshot, snapshot.revision
+        if self._cache is not None:
+            with self._cache_lock:
+                self._cache.clear()  # keys carry the revision anyway; this frees the memory
 
     def check_event(self, event: AccessEvent) -> None:
         """Refuse what the event names but the engine does not know."""
@@ -186,7 +195,13 @@ class DecisionEngine:
                 years=unknown,
             ))
         try:
-            violations, breaches, obligations = self._evaluate(event, day, {r.key for r in layers})
+            input_json = orjson.dumps(event.model_dump(mode="json", exclude_none=True)).decode()
+            key = (self.policies.revision, self.data_revision, input_json)
+            cached = self._cache_get(key)
+            if cached is None:
+                cached = self._evaluate(input_json, day, {r.key for r in layers})
+                self._cache_put(key, cached)
+            violations, breaches, obligations = cached
         except Exception as exc:  # fail closed on anything: the backend, the result, the explanation
             log.exception("decision failed: %s", exc)
             return self._indeterminate(base, _failure(
@@ -210,8 +225,28 @@ class DecisionEngine:
     def _indeterminate(self, base: dict[str, Any], failure: Violation) -> Decision:
         return Decision(allow=False, outcome="indeterminate", violations=[failure], **base)
 
-    def _evaluate(self, event: AccessEvent, day: date, layers: set[str]) -> tuple[list[Violation], list[Violation], list[Obligation]]:
-        input_json = orjson.dumps(event.model_dump(mode="json", exclude_none=True)).decode()
+    # --- decision cache ---------------------------------------------------
+    # Keyed by policy revision + data revision + the canonical input, so a
+    # decision made under older policies or data is never served. cachetools is
+    # not thread-safe, hence the lock. Only complete evaluations are cached.
+
+    def _cache_get(self, key: tuple[str, str, str]) -> Any:
+        if self._cache is None:
+            return None
+        with self._cache_lock:
+            found = self._cache.get(key)
+        if found is None:
+            self.cache_misses += 1
+        else:
+            self.cache_hits += 1
+        return found
+
+    def _cache_put(self, key: tuple[str, str, str], value: Any) -> None:
+        if self._cache is not None:
+            with self._cache_lock:
+                self._cache[key] = value
+
+    def _evaluate(self, input_json: str, day: date, layers: set[str]) -> tuple[list[Violation], list[Violation], list[Obligation]]:
         raw = self.backend.evaluate(AGGREGATE_QUERY, input_json)
         if not isinstance(raw, dict) or not all(isinstance(raw.get(kind), dict) for kind in RULE_KINDS):
             raise ValueError(f"policy result has an unexpected shape: {str(raw)[:200]}")
