@@ -7,6 +7,7 @@ never as a stack trace.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -391,6 +392,9 @@ def serve_command(
     elif service.settings.auth_enabled:
         out.print({"zh": "已有管理员令牌；如遗失，请设置 GOVSHARE_BOOTSTRAP_TOKEN 后重启以增加一个。",
                    "en": "An admin token exists already; if it is lost, set GOVSHARE_BOOTSTRAP_TOKEN and restart to add one."}[lang])
+    # Structured JSON logs (one line per request, with request and decision ids);
+    # the environment carries the choice into worker processes.
+    os.environ["GOVSHARE_JSON_LOGS"] = "1"
     if workers == 1:
         from .http.app import create_app
 

@@ -112,26 +112,42 @@ class Lifecycle:
         """Decide, log, and carry out what the regulation makes automatic: a
         usage record for every allowed use (art 29(2)), suspension of a grant
         whose holder misused it (art 27(2))."""
-        decision = self._decide(event)
-        suspend = self._misuse(event, decision)
+        return self.decide_many([event])[0]
 
+    def decide_many(self, events: list[AccessEvent]) -> list[Decision]:
+        """Decide events in order, writing their effects in as few transactions
+        as possible: one for the whole batch, cut only where a misuse suspends a
+        grant, so that the events after it are decided on the suspended grant."""
+        decisions: list[Decision] = []
+        pending: list[tuple[AccessEvent, Decision]] = []
+        for event in events:
+            decision = self._decide(event)
+            decisions.append(decision)
+            pending.append((event, decision))
+            if self._misuse(event, decision):
+                self._write_effects(pending, suspend=(event, decision))
+                pending = []
+                self.refresh(force=True)
+        if pending:
+            self._write_effects(pending)
+        return decisions
+
+    def _write_effects(self, decided: list[tuple[AccessEvent, Decision]], suspend: tuple[AccessEvent, Decision] | None = None) -> None:
         def work(session: Session) -> None:
-            self._log_decision(session, event, decision)
-            if decision.allow and event.action.value in ("use", "transfer"):
-                self._write_usage_record(session, event, decision)
+            for event, decision in decided:
+                self._log_decision(session, event, decision)
+                if decision.allow and event.action.value in ("use", "transfer"):
+                    self._write_usage_record(session, event, decision)
             if suspend:
+                event, decision = suspend
                 grant = self.store.grant(event.grant, session)
                 if grant.status == GrantStatus.active:
                     codes = sorted({v.code for v in decision.violations if self._suspends(v.rule)})
-                    updated = grant.model_copy(update={"status": GrantStatus.suspended})
-                    Store.put_grant_in(session, updated)
+                    Store.put_grant_in(session, grant.model_copy(update={"status": GrantStatus.suspended}))
                     Store.bump_generation(session)
                     self._log(session, "grant_suspended", grant.id, {"grant": grant.id, "decision_id": decision.decision_id, "codes": codes})
 
         self.store.transaction(work)
-        if suspend:
-            self.refresh(force=True)
-        return decision
 
     def _suspends(self, package: str) -> bool:
         meta = self.engine.policies.rules.get(package)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import time
 from typing import Any
 
 from typing import Literal
@@ -10,7 +12,8 @@ from typing import Literal
 from fastapi import APIRouter, FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,6 +27,7 @@ from .errors import describe_errors, error_body
 from ..tokens import Tokens
 from .auth import AuthError, Authorizer
 from .lifecycle_routes import lifecycle_router
+from .observability import Metrics, RequestIds, configure_json_logging
 
 log = logging.getLogger("govshare.http")
 
@@ -132,6 +136,15 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
+class BatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    events: list[AccessEvent] = Field(min_length=1, description="按顺序决策的事件 / events, decided in order")
+
+
+class BatchOut(BaseModel):
+    decisions: list[Decision]
+
+
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     name: str = Field(min_length=1, max_length=200, description="令牌用途或持有方 / who or what uses it", examples=["民政局共享平台"])
@@ -162,6 +175,8 @@ def token_router(tokens: Tokens, auth: Authorizer) -> APIRouter:
 def create_app(service: Service | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the app. Loading policies and data happens here, so a policy that
     does not compile stops the service from starting."""
+    if os.environ.get("GOVSHARE_JSON_LOGS") == "1":
+        configure_json_logging()
     service = service or build_service(settings)
     app = FastAPI(
         title="govshare",
@@ -185,6 +200,9 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     auth = Authorizer(tokens, service.settings.auth_enabled)
     app.state.auth = auth
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
+    app.add_middleware(RequestIds)
+    metrics = Metrics()
+    app.state.metrics = metrics
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -254,10 +272,44 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
             422: {"description": "字段缺失或取值无效 / a field is missing or invalid", "content": {"application/json": {"example": ERROR_EXAMPLE}}},
         },
     )
-    async def decide(event: AccessEvent) -> Any:
+    async def decide(event: AccessEvent, request: Request) -> Any:
         # Deliberately async: evaluation runs on the event-loop thread, so each
         # worker process needs exactly one regorus engine.
-        return lifecycle.decide(event)
+        return decide_and_observe([event], request)[0]
+
+    def decide_and_observe(events: list[AccessEvent], request: Request) -> list[Decision]:
+        started = time.perf_counter()
+        decisions = lifecycle.decide_many(events)
+        each = (time.perf_counter() - started) / max(len(decisions), 1)
+        for decision in decisions:
+            metrics.observe(decision, each)
+        request.state.decision_ids += [d.decision_id for d in decisions][:50]
+        return decisions
+
+    @app.post(
+        "/v1/decisions:batch",
+        dependencies=[auth.require("decide")],
+        response_model=BatchOut,
+        tags=["决策 decisions"],
+        summary="批量决策，按顺序作答 / decide many events, in order",
+        description="每个事件的结果与单独调用 /v1/decisions 相同，按提交顺序返回；"
+        "某事件导致授权暂停的，其后的事件按暂停后的状态决策。\n\n"
+        "Each result is what /v1/decisions would answer, in the order sent; a misuse that suspends a grant "
+        "affects the events after it.",
+    )
+    async def decide_batch(body: BatchIn, request: Request) -> Any:
+        if len(body.events) > service.settings.max_batch:
+            limit = service.settings.max_batch
+            return JSONResponse(error_body(
+                "batch_too_large", f"一次最多提交 {limit} 个事件。", f"At most {limit} events per batch.",
+                [{"field": "events", "type": "too_long", "problem": {"zh": f"不得超过 {limit} 个", "en": f"must have at most {limit} items"}}],
+            ), status_code=413)
+        return {"decisions": decide_and_observe(body.events, request)}
+
+    @app.get("/metrics", tags=["运维 operations"], summary="Prometheus 指标 / Prometheus metrics")
+    async def prometheus_metrics() -> Response:
+        metrics.refresh(service.engine)
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(lifecycle_router(lifecycle, auth))
     app.include_router(token_router(tokens, auth))
