@@ -1,8 +1,14 @@
-"""`make bench`: in-process decision latency, measured against the raw Rego
-evaluation of the same query in the same run (the machine is shared and noisy,
-so the ratio is the figure to trust, not the absolute time).
+"""`make bench`: what a decision costs, measured in one run.
 
-Prints a table and writes bench-results/decisions.json.
+In-process: decision latency p50/p99 for the full policy set at 100, 10k and
+100k catalogue entries, next to the raw Rego evaluation of the same query (the
+floor); the cost of a cache hit; RSS after loading each size (in a fresh
+process). HTTP (tests/bench/bench_http.py): single-decision throughput and
+p50/p99 under a bounded loopback load next to a bare FastAPI endpoint with the
+same body; batch decisions/s; 1 vs 2 workers. The machine is shared and noisy,
+so ratios measured in the same run are the figures to trust.
+
+Prints tables and writes bench-results/bench.json.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,7 +35,8 @@ from engine.models import AccessEvent, CatalogEntry, Grant
 from engine.policyset import AGGREGATE_QUERY, load_policy_set
 
 ITERATIONS = int(os.environ.get("GOVSHARE_BENCH_ITERATIONS", "3000"))
-SIZES = [int(s) for s in os.environ.get("GOVSHARE_BENCH_SIZES", "31,10000").split(",")]
+SIZES = [int(s) for s in os.environ.get("GOVSHARE_BENCH_SIZES", "100,10000,100000").split(",")]
+HTTP_REQUESTS = int(os.environ.get("GOVSHARE_BENCH_HTTP_REQUESTS", "3000"))
 
 BASE = {"at": "2026-03-02T10:00:00+08:00", "requester": {"department": "示范区民政局"}, "dataset": "ds-population-basic",
         "fields": ["name", "id_number"], "purpose": "社会救助资格审核", "grant": "g-2026-0001",
@@ -74,37 +82,72 @@ def measure(fn, label: str) -> dict[str, float]:
     return percentiles(samples)
 
 
-def main() -> int:
-    console = Console()
+def rss_after_loading(size: int) -> float:
+    """Peak RSS (MiB) of a fresh process that loads `size` entries into an engine."""
+    code = ("import resource, sys; from tests.bench.bench_decisions import scaled, PROJECT_ROOT; "
+            "from adapters.regorus_backend import RegorusBackend; from engine.decide import DecisionEngine; "
+            "from engine.policyset import load_policy_set; "
+            f"DecisionEngine(load_policy_set(PROJECT_ROOT / 'policies', RegorusBackend()), RegorusBackend(), scaled({size})); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+
+def in_process(console: Console) -> list[dict]:
     policies = load_policy_set(PROJECT_ROOT / "policies", RegorusBackend())
     results = []
     for size in SIZES:
         snapshot = scaled(size)
         start = time.perf_counter()
         backend = RegorusBackend()
-        engine = DecisionEngine(policies, backend, snapshot)
+        engine = DecisionEngine(policies, backend, snapshot, cache_size=0)
         load_s = time.perf_counter() - start
+        cached_engine = DecisionEngine(policies, RegorusBackend(), snapshot, cache_size=1000)
+        rss = rss_after_loading(size)
         for name, raw_event in EVENTS.items():
             event = AccessEvent.model_validate(raw_event)
             input_json = orjson.dumps(event.model_dump(mode="json", exclude_none=True)).decode()
             raw = measure(lambda: backend.evaluate(AGGREGATE_QUERY, input_json), f"{size} {name} raw")
             full = measure(lambda: engine.decide(event), f"{size} {name} decide")
-            parse_body = orjson.dumps(raw_event)
-            parse = measure(lambda: AccessEvent.model_validate_json(parse_body), f"{size} {name} parse")
-            results.append({"catalogue": size, "event": name, "load_s": load_s, "raw_eval": raw, "decide": full,
-                            "parse": parse, "ratio_p50": full["p50_us"] / raw["p50_us"]})
-    table = Table(title=f"govshare in-process decisions ({ITERATIONS} iterations each)")
-    for column in ("catalogue", "event", "raw Rego p50/p99 µs", "decide p50/p99 µs", "decide / raw", "parse p50 µs", "load s"):
+            hit = measure(lambda: cached_engine.decide(event), f"{size} {name} cache hit")
+            results.append({"catalogue": size, "event": name, "load_s": load_s, "rss_mib": rss, "raw_eval": raw,
+                            "decide": full, "cache_hit": hit, "ratio_p50": full["p50_us"] / raw["p50_us"]})
+    table = Table(title=f"In-process decisions ({ITERATIONS} iterations each)")
+    for column in ("entries", "event", "raw Rego p50/p99 µs", "decide p50/p99 µs", "decide/raw", "cache hit p50 µs", "load s", "RSS MiB"):
         table.add_column(column, justify="right")
     for r in results:
-        table.add_row(str(r["catalogue"]), r["event"], f"{r['raw_eval']['p50_us']:.1f} / {r['raw_eval']['p99_us']:.1f}",
-                      f"{r['decide']['p50_us']:.1f} / {r['decide']['p99_us']:.1f}", f"{r['ratio_p50']:.2f}×",
-                      f"{r['parse']['p50_us']:.1f}", f"{r['load_s']:.2f}")
+        table.add_row(str(r["catalogue"]), r["event"], f"{r['raw_eval']['p50_us']:.0f} / {r['raw_eval']['p99_us']:.0f}",
+                      f"{r['decide']['p50_us']:.0f} / {r['decide']['p99_us']:.0f}", f"{r['ratio_p50']:.2f}×",
+                      f"{r['cache_hit']['p50_us']:.1f}", f"{r['load_s']:.2f}", f"{r['rss_mib']:.0f}")
     console.print(table)
-    out = PROJECT_ROOT / "bench-results" / "decisions.json"
+    return results
+
+
+def http(console: Console) -> dict:
+    from tests.bench.bench_http import run
+
+    results = run(total=HTTP_REQUESTS)
+    table = Table(title=f"HTTP, {results['total_requests']} requests at concurrency {results['concurrency']} (loopback)")
+    for column in ("server", "req/s", "p50 ms", "p99 ms", "decisions/s"):
+        table.add_column(column, justify="right")
+    for name, r in results.items():
+        if isinstance(r, dict):
+            table.add_row(name, f"{r['rps']:.0f}", f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}", f"{r.get('decisions_per_s', r['rps']):.0f}")
+    console.print(table)
+    console.print(f"govshare / bare: 1 worker {results['ratio_1_worker']:.2f}×, 2 workers {results['ratio_2_workers']:.2f}×; "
+                  f"govshare 2 workers / 1 worker {results['scaling_2_over_1']:.2f}×")
+    return results
+
+
+def main() -> int:
+    console = Console()
+    report = {"machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
+              "iterations": ITERATIONS, "in_process": in_process(console)}
+    if os.environ.get("GOVSHARE_BENCH_HTTP", "1") != "0":
+        report["http"] = http(console)
+    out = PROJECT_ROOT / "bench-results" / "bench.json"
     out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps({"machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
-                               "iterations": ITERATIONS, "results": results}, indent=2, ensure_ascii=False))
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     console.print(f"JSON: {out}")
     return 0
 
