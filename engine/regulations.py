@@ -85,21 +85,14 @@ _GDSR_TITLES = {
 }
 
 
-def _gdsr() -> Regulation:
+def _build(key: str, name_zh: str, name_en: str, effective_from: date, chapters: list[tuple[int, int, int]],
+           titles: dict[int, tuple[str, str]], liability_items: dict[int, int], jurisdiction: str | None, policy_dir: str) -> Regulation:
     articles = {}
-    for chapter, first, last in _GDSR_CHAPTERS:
+    for chapter, first, last in chapters:
         for number in range(first, last + 1):
-            zh, en = _GDSR_TITLES[number]
+            zh, en = titles[number]
             articles[number] = Article(number, chapter, zh, en)
-    return Regulation(
-        key="gdsr",
-        name_zh="政务数据共享条例",
-        name_en="Government Data Sharing Regulation",
-        effective_from=date(2025, 8, 1),
-        articles=articles,
-        liability_items={39: 9, 40: 7, 41: 3, 42: 0},
-        policy_dir="gdsr",
-    )
+    return Regulation(key, name_zh, name_en, effective_from, articles, liability_items, jurisdiction, policy_dir)
 
 
 _JIYUAN_CHAPTERS = [(1, 1, 5), (2, 6, 12), (3, 13, 19), (4, 20, 29), (5, 30, 36), (6, 37, 45), (7, 46, 52), (8, 53, 62), (9, 63, 65)]
@@ -173,25 +166,13 @@ _JIYUAN_TITLES = {
 }
 
 
-def _jiyuan() -> Regulation:
-    articles = {}
-    for chapter, first, last in _JIYUAN_CHAPTERS:
-        for number in range(first, last + 1):
-            zh, en = _JIYUAN_TITLES[number]
-            articles[number] = Article(number, chapter, zh, en)
-    return Regulation(
-        key="jiyuan",
-        name_zh="济源示范区政务数据共享管理暂行办法",
-        name_en="Jiyuan Demonstration Zone Interim Measures on Government Data Sharing",
-        effective_from=date(2022, 10, 26),
-        articles=articles,
-        liability_items={60: 6},
-        jurisdiction="jiyuan",
-        policy_dir="local/jiyuan",
-    )
-
-
-REGULATIONS: dict[str, Regulation] = {"gdsr": _gdsr(), "jiyuan": _jiyuan()}
+REGULATIONS: dict[str, Regulation] = {
+    "gdsr": _build("gdsr", "政务数据共享条例", "Government Data Sharing Regulation", date(2025, 8, 1),
+                   _GDSR_CHAPTERS, _GDSR_TITLES, {39: 9, 40: 7, 41: 3, 42: 0}, None, "gdsr"),
+    "jiyuan": _build("jiyuan", "济源示范区政务数据共享管理暂行办法",
+                     "Jiyuan Demonstration Zone Interim Measures on Government Data Sharing", date(2022, 10, 26),
+                     _JIYUAN_CHAPTERS, _JIYUAN_TITLES, {60: 6}, "jiyuan", "local/jiyuan"),
+}
 
 
 def layers_for(jurisdiction: str | None, on: date) -> list[Regulation]:

@@ -179,25 +179,26 @@ class Store:
             return [CatalogEntry.model_validate(row.body) for row in session.scalars(select(CatalogRow).order_by(CatalogRow.id))]
 
     def catalog_entry(self, entry_id: str) -> CatalogEntry:
-        with self.read() as session:
-            row = session.get(CatalogRow, entry_id)
-            if row is None:
-                raise NotFound("catalog entry", entry_id)
-            return CatalogEntry.model_validate(row.body)
+        return CatalogEntry.model_validate(self._row(CatalogRow, entry_id, "catalog entry", None).body)
 
     def grants(self) -> list[Grant]:
         with self.read() as session:
             return [Grant.model_validate(row.body) for row in session.scalars(select(GrantRow).order_by(GrantRow.id))]
 
-    def grant(self, grant_id: str, session: Session | None = None) -> Grant:
+    def _row(self, table: type, ref: str, kind: str, session: Session | None) -> Any:
+        """A row by primary key: locked for update inside a unit of work, or
+        read fresh; NotFound if there is none."""
         if session is not None:
-            row = session.get(GrantRow, grant_id, with_for_update=True)
+            row = session.get(table, ref, with_for_update=True)
         else:
             with self.read() as fresh:
-                row = fresh.get(GrantRow, grant_id)
+                row = fresh.get(table, ref)
         if row is None:
-            raise NotFound("grant", grant_id)
-        return Grant.model_validate(row.body)
+            raise NotFound(kind, ref)
+        return row
+
+    def grant(self, grant_id: str, session: Session | None = None) -> Grant:
+        return Grant.model_validate(self._row(GrantRow, grant_id, "grant", session).body)
 
     def snapshot(self) -> DataSnapshot:
         return DataSnapshot.build(self.catalog(), self.grants())
@@ -234,14 +235,7 @@ class Store:
         ))
 
     def application(self, application_id: str, session: Session | None = None) -> dict[str, Any]:
-        if session is not None:
-            row = session.get(ApplicationRow, application_id, with_for_update=True)
-        else:
-            with self.read() as fresh:
-                row = fresh.get(ApplicationRow, application_id)
-        if row is None:
-            raise NotFound("application", application_id)
-        return dict(row.body)
+        return dict(self._row(ApplicationRow, application_id, "application", session).body)
 
     def applications(self, status: set[str] | None = None) -> list[dict[str, Any]]:
         with self.read() as session:
@@ -258,14 +252,7 @@ class Store:
         ))
 
     def record(self, record_id: str, session: Session | None = None) -> dict[str, Any]:
-        if session is not None:
-            row = session.get(UsageRecordRow, record_id, with_for_update=True)
-        else:
-            with self.read() as fresh:
-                row = fresh.get(UsageRecordRow, record_id)
-        if row is None:
-            raise NotFound("usage record", record_id)
-        return dict(row.body)
+        return dict(self._row(UsageRecordRow, record_id, "usage record", session).body)
 
     def records(self, *, grant: str | None = None, dataset: str | None = None, requester: str | None = None,
                 limit: int = 500) -> list[dict[str, Any]]:
