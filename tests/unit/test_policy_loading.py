@@ -10,6 +10,7 @@ import pytest
 from adapters.regorus_backend import RegorusBackend
 from engine.errors import PolicyError
 from engine.policyset import load_policy_set
+from engine.regulations import REGULATIONS
 from tests.conftest import POLICY_DIR
 
 GOOD_RULE = '''# METADATA
@@ -134,8 +135,12 @@ def test_revision_changes_with_any_byte_of_any_policy(tmp_path):
     assert load(tmp_path / "p").revision != before
 
 
-def test_bundled_policies_load_and_every_rule_cites_gdsr():
+def test_bundled_policies_load_and_every_rule_cites_a_real_article():
     policy_set = load(POLICY_DIR)
     assert len(policy_set.rules) >= 10
+    assert {meta.regulation for meta in policy_set.rules.values()} == {"gdsr", "jiyuan"}
     for meta in policy_set.rules.values():
-        assert meta.regulation == "gdsr" and 1 <= meta.article <= 44, meta.package
+        assert meta.article in REGULATIONS[meta.regulation].articles, meta.package
+        # a local rule lives in its layer's folder, a national one under gdsr/
+        folder = "gdsr." if meta.regulation == "gdsr" else f"local.{meta.regulation}."
+        assert meta.package.startswith(folder), meta.package

@@ -1,0 +1,72 @@
+# METADATA
+# title: 日志记录保存不足6个月即删除
+# description: The competent data department and every department keep logs of the government data they provide and obtain, so that the use of data can be traced, for at least 6 months unless a law or regulation provides otherwise (art 28(2)). Deleting or purging such a record before 6 months have passed since it was made is refused. Six months end on the same day of the sixth month after the record was made; when that month has no such day, the record is kept until the month ends. (The national rule, GDSR art 29(2), keeps usage records for 3 years and applies beside this one from 1 August 2025.)
+# custom:
+#   code: JY-28-LOG-RETENTION
+#   regulation: jiyuan
+#   article: 28
+#   paragraph: 2
+#   liability: "60(6)"
+#   severity: prohibited
+#   effective_from: 2022-10-26
+#   title_en: Data log deleted before six months
+#   message:
+#     zh: 日志记录{record}形成于{created_on}，保存时间不得少于6个月，{earliest}之前不得删除。
+#     en: Log record {record} was made on {created_on} and must be kept for at least 6 months; it cannot be deleted before {earliest}.
+#   remedy:
+#     zh: 继续保存该记录，确保数据使用过程可追溯；法律法规规定了更长保存期限的，按其规定执行。
+#     en: Keep the record so that the use of the data stays traceable; where a law or regulation requires longer, keep it as long as that requires.
+#   labels:
+#     unspecified: {zh: （未编号）, en: (no id)}
+package local.jiyuan.records.log_retention
+
+import rego.v1
+
+import data.lib.state
+
+keep_months := 6
+
+created := input.record.created_on
+
+year := to_number(substring(created, 0, 4))
+
+# Leading zeros trimmed: "07" is not a number to to_number.
+month := to_number(trim_left(substring(created, 5, 2), "0"))
+
+day := to_number(trim_left(substring(created, 8, 2), "0"))
+
+# Month count since year 0 of the month the period ends in.
+target := (((year * 12) + month) - 1) + keep_months
+
+target_year := floor(target / 12)
+
+target_month := (target % 12) + 1
+
+leap(y) if {
+	y % 4 == 0
+	y % 100 != 0
+}
+
+leap(y) if y % 400 == 0
+
+month_days(y, m) := 29 if {
+	m == 2
+	leap(y)
+} else := [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+
+# The same day six months later; if that month is too short, the first day of
+# the month after it (the record is kept until the short month ends). December
+# has 31 days, so the month after is always in the same year.
+earliest := sprintf("%04d-%02d-%02d", [target_year, target_month, day]) if {
+	day <= month_days(target_year, target_month)
+} else := sprintf("%04d-%02d-01", [target_year, target_month + 1])
+
+record := input.record.id if {
+	is_string(input.record.id)
+	trim_space(input.record.id) != ""
+} else := "unspecified"
+
+violation contains {"record": record, "created_on": created, "earliest": earliest} if {
+	input.action == "records"
+	state.event_date < earliest
+}
