@@ -196,33 +196,272 @@ def _load_policies(policies: Optional[Path], lang: str):
         _fail(word("policy_error", lang), [str(p) for p in exc.problems], code=1)
 
 
+def _print_problems(problems: list, root: Path, lang: str) -> None:
+    """Every problem as file:line:col, then the offending line and a caret."""
+    from .workbench import problem_excerpt
+
+    title = {"zh": f"策略无法加载：{len(problems)} 个问题", "en": f"The policies cannot be loaded: {len(problems)} problem(s)"}
+    err.print(f"[bold red]{title[lang]}[/]")
+    for problem in problems:
+        err.print(f"[bold]{problem.file}:{problem.line}:{problem.col}[/]: {problem.message}", highlight=False)
+        excerpt = problem_excerpt(root, problem)
+        if excerpt:
+            source, caret = excerpt
+            gutter = f"{problem.line:>5} | "
+            err.print(gutter + source, markup=False, highlight=False)
+            err.print(" " * (len(gutter)) + caret, markup=False, highlight=False, style="bold red")
+
+
+def _load_checked(policies: Optional[Path], lang: str):
+    """Load the policy set; on problems print each with its source and exit 1."""
+    from engine.policyset import load_policy_set
+
+    from .regorus_backend import RegorusBackend
+
+    root = _settings(policies).policy_dir
+    try:
+        return load_policy_set(root, RegorusBackend())
+    except PolicyError as exc:
+        _print_problems(exc.problems, root, lang)
+        raise typer.Exit(1)
+
+
 @app.command("check")
 def check_command(lang: str = LangOption, policies: Optional[Path] = PoliciesOption) -> None:
-    """编译并检查全部策略 / compile and check every policy."""
+    """编译并检查全部策略 / compile and check every policy.
+
+    每个问题给出 文件:行:列、出错的源代码行和指示列的 ^；任何问题均以非零状态退出。"""
     lang = _check_lang(lang)
-    policy_set = _load_policies(policies, lang)
+    policy_set = _load_checked(policies, lang)
     msg = {"zh": f"策略检查通过：{len(policy_set.rules)} 条规则，修订 {policy_set.revision}",
            "en": f"Policies OK: {len(policy_set.rules)} rules, revision {policy_set.revision}"}
     out.print(f"[green]{msg[lang]}[/]")
 
 
+def _pct(value: Optional[float]) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
 @app.command("test")
-def test_command(lang: str = LangOption, policies: Optional[Path] = PoliciesOption) -> None:
-    """运行全部 Rego test_* 规则 / run every Rego test rule."""
+def test_command(
+    lang: str = LangOption,
+    policies: Optional[Path] = PoliciesOption,
+    features: bool = typer.Option(True, "--features/--no-features", help="同时运行 Gherkin 场景 / also run the scenarios"),
+    min_coverage: Optional[float] = typer.Option(None, "--min-coverage", help="策略行覆盖率下限（%）/ minimum line coverage, percent"),
+    show_files: bool = typer.Option(False, "--files", help="列出每个规则文件的覆盖率 / coverage of every rule file"),
+) -> None:
+    """运行全部 Rego test_* 规则与场景，按条文报告，并给出策略行覆盖率 /
+    run every Rego test rule and every scenario, report per article, with line coverage."""
     lang = _check_lang(lang)
-    from engine.regotest import run_rego_tests
+    from .workbench import run_test_report
 
-    from .regorus_backend import RegorusBackend
-
-    policy_set = _load_policies(policies, lang)
-    results = run_rego_tests(policy_set, RegorusBackend())
-    failed = [r for r in results if not r.passed]
+    policy_set = _load_checked(policies, lang)
+    if features:
+        out.print({"zh": "正在运行场景（tests/bdd）…", "en": "Running the scenarios (tests/bdd)…"}[lang], style="dim")
+    report = run_test_report(policy_set, PROJECT_ROOT, features=features)
+    results, failed = report.results, report.failed
     for r in failed:
         err.print(f"[red]FAIL[/] {r.file}:{r.line} {r.id}: {r.error}", highlight=False)
+    for s in report.scenarios_failed:
+        err.print(f"[red]FAIL[/] features/{s.feature}:{s.line} {s.name}", highlight=False)
+
+    headers = {"zh": ("条文", "标题", "规则", "Rego 测试 通过/失败", "场景 通过/失败", "覆盖率"),
+               "en": ("Article", "Title", "Rules", "Rego tests passed/failed", "Scenarios passed/failed", "Coverage")}[lang]
+    table = Table(title={"zh": "按条文的测试报告", "en": "Test report by article"}[lang], show_lines=False)
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for row in report.articles:
+        label = (f"第{row.article}条" if row.regulation == "gdsr" else f"{row.regulation} 第{row.article}条") if lang == "zh" \
+            else f"{row.regulation} art {row.article}"
+        bad = row.tests_failed or row.scenarios_failed
+        scen = "—" if report.scenarios is None else f"{row.scenarios_passed}/{row.scenarios_failed}"
+        table.add_row(label, row.title[lang], "\n".join(row.rules) or "—", f"{row.tests_passed}/{row.tests_failed}", scen,
+                      _pct(row.coverage), style="red" if bad else None)
+    out.print(table)
+    if show_files:
+        files = Table(title={"zh": "规则文件覆盖率", "en": "Coverage per rule file"}[lang])
+        for header in {"zh": ("文件", "已覆盖行", "行", "覆盖率"), "en": ("File", "Covered", "Lines", "Coverage")}[lang]:
+            files.add_column(header, overflow="fold")
+        for cov in sorted(report.coverage.values(), key=lambda c: (c.percent, c.path)):
+            files.add_row(cov.path, str(cov.covered), str(cov.total), _pct(cov.percent))
+        out.print(files)
+    else:
+        low = sorted((c for c in report.coverage.values() if c.total and c.percent < 100), key=lambda c: c.percent)[:10]
+        for cov in low:
+            out.print(f"  {cov.path}: {_pct(cov.percent)} ({cov.covered}/{cov.total})", highlight=False)
+
     summary = {"zh": f"Rego 测试：{len(results) - len(failed)} 通过，{len(failed)} 失败",
                "en": f"Rego tests: {len(results) - len(failed)} passed, {len(failed)} failed"}
     out.print(f"[{'red' if failed else 'green'}]{summary[lang]}[/]")
-    raise typer.Exit(1 if failed or not results else 0)
+    scenario_failed = False
+    if report.scenarios is not None:
+        bad = len(report.scenarios_failed)
+        good = len(report.scenarios) - bad
+        scenario_failed = bad > 0
+        out.print(f"[{'red' if bad else 'green'}]" + {"zh": f"场景：{good} 通过，{bad} 失败", "en": f"Scenarios: {good} passed, {bad} failed"}[lang] + "[/]")
+    elif report.feature_error:
+        scenario_failed = True
+        err.print({"zh": "[red]场景无法运行：[/]", "en": "[red]The scenarios could not run:[/] "}[lang] + report.feature_error, highlight=False)
+    total = report.coverage_percent
+    rule_files = sum(1 for c in report.coverage.values() if c.total)
+    out.print({"zh": f"策略行覆盖率：{total:.1f}%（{rule_files} 个文件）", "en": f"Policy line coverage: {total:.1f}% ({rule_files} files)"}[lang])
+    too_low = min_coverage is not None and total < min_coverage
+    if too_low:
+        err.print({"zh": f"[red]覆盖率 {total:.1f}% 低于要求的 {min_coverage:g}%[/]",
+                   "en": f"[red]Coverage {total:.1f}% is below the required {min_coverage:g}%[/]"}[lang])
+    raise typer.Exit(1 if failed or not results or scenario_failed or too_low else 0)
+
+
+def _parse_since(value: Optional[str], lang: str):
+    if value is None:
+        return None
+    from datetime import datetime as _dt
+
+    from engine.models import BEIJING
+
+    try:
+        moment = _dt.fromisoformat(value)
+    except ValueError:
+        _fail({"zh": "--since 不是合法的日期", "en": "--since is not a valid date"}[lang], [f"{value} (e.g. 2026-03-01 or 2026-03-01T08:00:00+08:00)"])
+    return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
+
+
+@app.command("impact")
+def impact_command(
+    draft: Path = typer.Option(..., "--policies", help="草案策略目录 / the draft policy directory"),
+    since: Optional[str] = typer.Option(None, "--since", help="只重放此后记录的决策 / replay decisions logged since (ISO date)"),
+    limit: Optional[int] = typer.Option(None, "--limit", help="最多重放最近 N 条决策 / replay at most the latest N decisions"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON"),
+    examples: int = typer.Option(3, "--examples", help="每组示例数 / examples per group"),
+    lang: str = LangOption,
+    database: Optional[str] = typer.Option(None, "--db", help="数据库 URL，默认按配置 / database URL (default: configured)"),
+) -> None:
+    """草案策略的影响分析：用草案重放台账中的全部决策，列出结论或违规发生变化的决策（按条文、按部门），
+    并检查现有授权在草案下是否仍可使用 / replay the logged decisions on draft policies and re-check live grants.
+
+    Exit 0 when the draft changes nothing, 1 when it does, 2 on bad input or a draft that does not compile."""
+    lang = _check_lang(lang)
+    from engine.policyset import load_policy_set
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .regorus_backend import RegorusBackend
+    from .storage.store import Store
+    from .workbench import impact
+
+    moment = _parse_since(since, lang)
+    try:
+        draft_set = load_policy_set(draft, RegorusBackend())
+    except PolicyError as exc:
+        err.print({"zh": "[bold red]草案策略无法编译或未通过检查，不作影响分析。[/]",
+                   "en": "[bold red]The draft policies do not compile or fail the checks; no impact analysis.[/]"}[lang])
+        _print_problems(exc.problems, draft, lang)
+        raise typer.Exit(2)
+    live_set = _load_checked(None, lang)
+    try:
+        store = Store(database or Settings().url)
+    except StorageError as exc:
+        _fail(word("storage_error", lang), [str(exc)])
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True, console=err, disable=as_json) as progress:
+        task = progress.add_task({"zh": "重放决策", "en": "Replaying decisions"}[lang], total=None)
+        report = impact(store, draft_set, live_set, since=moment, limit=limit,
+                        accept_inline_state=Settings().accept_inline_state,
+                        on_total=lambda n: progress.update(task, total=n),
+                        on_step=lambda: progress.advance(task))
+    changed = bool(report.by_draft or report.grants_refused)
+    if as_json:
+        out.print_json(json.dumps(report.as_json(examples), ensure_ascii=False))
+        raise typer.Exit(1 if changed else 0)
+    _print_impact(report, lang, examples)
+    raise typer.Exit(1 if changed else 0)
+
+
+def _article_label(key: str, lang: str) -> str:
+    if ":" not in key:
+        return key
+    regulation, number = key.split(":", 1)
+    if lang == "zh":
+        return f"第{number}条" if regulation == "gdsr" else f"{regulation} 第{number}条"
+    return f"{regulation} art {number}"
+
+
+def _print_impact(report, lang: str, examples: int) -> None:
+    zh = lang == "zh"
+    out.print(Panel.fit(
+        (f"草案修订 {report.draft_revision[:19]}…（现行 {report.live_revision[:19]}…）\n"
+         f"重放 {report.replayed} 条决策：{len(report.changes)} 条变化，{report.unchanged} 条不变，{len(report.skipped)} 条无法重放")
+        if zh else
+        (f"Draft revision {report.draft_revision[:19]}… (live {report.live_revision[:19]}…)\n"
+         f"Replayed {report.replayed} decisions: {len(report.changes)} changed, {report.unchanged} unchanged, {len(report.skipped)} could not be replayed"),
+        title={"zh": "影响分析", "en": "Impact"}[lang],
+    ))
+    data_only = len(report.changes) - len(report.by_draft)
+    if data_only:
+        out.print(f"[yellow]其中 {data_only} 条变化在现行策略下重放也同样出现，来自此后变化的数据（如授权被暂停），并非草案所致（标记“数据”）。[/]" if zh else
+                  f"[yellow]{data_only} of the changes also appear when replaying on the live policies: they come from data that changed since (e.g. a suspended grant), not from the draft (marked \"data\").[/]",
+                  highlight=False)
+    if report.masked:
+        out.print(f"[yellow]{report.masked} 条决策的输入在记录时已脱敏（**MASKED**），按脱敏后的值重放，结果可能与原始输入不同。[/]" if zh else
+                  f"[yellow]{report.masked} logged inputs were masked (**MASKED**) before logging; they were replayed with the masked values, which may not match the original inputs.[/]",
+                  highlight=False)
+    for title, groups, label in (
+        ({"zh": "按条文", "en": "By article"}[lang], report.by_article(examples), lambda k: _article_label(k, lang)),
+        ({"zh": "按部门", "en": "By department"}[lang], report.by_department(examples), lambda k: k),
+    ):
+        if not groups:
+            continue
+        table = Table(title=title, show_lines=True)
+        for header in ({"zh": ("分组", "数量", "变化", "示例（决策编号：之前 → 之后）"),
+                        "en": ("Group", "Count", "Transitions", "Examples (decision id: before → after)")}[lang]):
+            table.add_column(header, overflow="fold")
+        for group in groups:
+            transitions = "\n".join(f"{k}: {v}" for k, v in group["transitions"].items())
+            shown = "\n".join(
+                f"{e['decision_id'][:12]}: {e['before']} → {e['after']}"
+                + (f"  +{','.join(e['added'])}" if e["added"] else "") + (f"  -{','.join(e['removed'])}" if e["removed"] else "")
+                + ({"zh": "（数据）", "en": " (data)"}[lang] if e["data_only"] else "")
+                for e in group["examples"])
+            count = str(group["count"]) if group["by_draft"] == group["count"] else \
+                ({"zh": f"{group['count']}（草案 {group['by_draft']}）", "en": f"{group['count']} (draft {group['by_draft']})"}[lang])
+            table.add_row(label(group["key"]), count, transitions, shown)
+        out.print(table)
+    for item in report.skipped[:examples]:
+        err.print(f"  {item['decision_id']}: {item['why']}", highlight=False, markup=False)
+    if report.grants_refused:
+        table = Table(title={"zh": "草案将拒绝的现有授权", "en": "Live grants the draft would refuse"}[lang])
+        for header in {"zh": ("授权", "目录", "部门", "现行", "草案", "规则"), "en": ("Grant", "Dataset", "Department", "Live", "Draft", "Rules")}[lang]:
+            table.add_column(header, overflow="fold")
+        for g in report.grants_refused:
+            table.add_row(g.grant, g.dataset, g.requester, g.live, g.draft, "\n".join(g.codes))
+        out.print(table)
+    out.print((f"已检查 {report.grants_checked} 个有效授权：{len(report.grants_refused)} 个将被草案拒绝。" if zh else
+               f"Checked {report.grants_checked} active grants: the draft would refuse {len(report.grants_refused)}."), highlight=False)
+
+
+@app.command("bundle")
+def bundle_command(
+    output: Path = typer.Option(Path("bundle.tar.gz"), "-o", "--output", help="输出文件 / output file"),
+    lang: str = LangOption,
+    policies: Optional[Path] = PoliciesOption,
+    database: Optional[str] = typer.Option(None, "--db", help="数据库 URL，默认按配置 / database URL (default: configured)"),
+) -> None:
+    """导出 OPA bundle：.manifest、全部策略、汇总模块与 data.json / export an OPA bundle."""
+    lang = _check_lang(lang)
+    from .storage.store import Store
+    from .workbench import write_bundle
+
+    policy_set = _load_checked(policies, lang)
+    try:
+        settings = _settings(policies)
+        store = Store(database or settings.url)
+        if settings.seed_demo:
+            store.seed_demo()
+        snapshot = store.snapshot()
+    except StorageError as exc:
+        _fail(word("storage_error", lang), [str(exc)])
+    manifest = write_bundle(policy_set, snapshot, output)
+    out.print({"zh": f"已写出 {output}：修订 {manifest['revision']}，根 {', '.join(manifest['roots'])}",
+               "en": f"Wrote {output}: revision {manifest['revision']}, roots {', '.join(manifest['roots'])}"}[lang], highlight=False)
 
 
 @app.command("articles")

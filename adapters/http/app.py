@@ -27,6 +27,9 @@ from .errors import describe_errors, error_body
 from ..tokens import Tokens
 from .auth import AuthError, Authorizer
 from .lifecycle_routes import lifecycle_router
+from .opa_routes import opa_router
+from .authzen_routes import authzen_router
+from .console_routes import console_router
 from .observability import Metrics, RequestIds, configure_json_logging
 
 log = logging.getLogger("govshare.http")
@@ -201,6 +204,16 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     app.state.auth = auth
     app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
     app.add_middleware(RequestIds)
+    # Hot reload of policies/ (GOVSHARE_RELOAD=0 turns it off): a watcher thread
+    # checks changes; the swap happens on the serving thread, before a request.
+    from ..reload import PolicyReloader, PolicySwap, reload_enabled, reload_interval
+
+    reloader = PolicyReloader(service, reload_interval())
+    app.state.reloader = reloader
+    app.add_middleware(PolicySwap, reloader=reloader)
+    if reload_enabled():
+        reloader.start()
+        app.router.on_shutdown.append(reloader.stop)
     metrics = Metrics()
     app.state.metrics = metrics
 
@@ -313,6 +326,14 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
 
     app.include_router(lifecycle_router(lifecycle, auth))
     app.include_router(token_router(tokens, auth))
+    app.include_router(opa_router(lifecycle, auth))
+    app.include_router(authzen_router(lifecycle, auth))
+    app.include_router(console_router(lifecycle, auth))
+
+    @app.get("/v1/status", dependencies=[auth.require("read_catalog")], tags=["运维 operations"],
+             summary="现行策略修订、加载时间与最近一次被拒绝的变更 / live policy revision, when it was loaded, the last refused change")
+    async def status() -> dict[str, Any]:
+        return reloader.status()
 
     @app.get("/health", tags=["运维 operations"], summary="健康检查 / health")
     async def health() -> dict[str, Any]:

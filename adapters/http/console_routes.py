@@ -1,0 +1,246 @@
+"""The web console (管理控制台) and the few read-only JSON endpoints it needs
+that the API lacks: who am I, the regulation map, a rule's source and the
+decision log read back from the ledger.
+
+The console is plain HTML/CSS/JS under `console/`, served from this process:
+no build step, nothing fetched from elsewhere (the Content-Security-Policy
+header allows only this origin)."""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from datetime import date, datetime, time, timedelta, timezone
+from collections import deque
+from pathlib import Path
+from typing import Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, RedirectResponse
+
+from engine.articles import article_matrix
+from engine.models import BEIJING
+from engine.regulations import REGULATIONS
+
+from ..lifecycle import Lifecycle
+from ..service import PROJECT_ROOT
+from ..storage.store import NotFound
+from ..tokens import PERMISSIONS
+from .auth import Authorizer
+
+TAG = "控制台 console"
+CONSOLE_DIR = Path(__file__).parent / "console"
+FEATURES_DIR = PROJECT_ROOT / "features"
+
+# Chapter headings, in our own short words (the article titles are too).
+CHAPTERS: dict[str, dict[int, tuple[str, str]]] = {
+    "gdsr": {
+        1: ("总则", "General provisions"),
+        2: ("管理体制", "Management"),
+        3: ("目录管理", "The catalogue"),
+        4: ("共享使用", "Sharing and use"),
+        5: ("平台支撑", "Platforms"),
+        6: ("保障措施", "Safeguards"),
+        7: ("法律责任", "Legal liability"),
+        8: ("附则", "Supplementary provisions"),
+    },
+}
+
+CONSOLE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-cache",
+}
+_SERVED_TYPES = {".html", ".css", ".js", ".json", ".svg", ".png", ".ico", ".txt"}
+
+
+def _matches_article(decision: dict[str, Any], article: str) -> bool:
+    """`25` matches any regulation's art 25; `gdsr:25` or `jiyuan:33` only that one's."""
+    regulation, _, number = article.rpartition(":")
+    try:
+        wanted = int(number.strip().lstrip("第").rstrip("条"))
+    except ValueError:
+        return False
+    for v in decision.get("violations", []) + decision.get("breaches", []) + decision.get("obligations", []):
+        if v.get("article") == wanted and (not regulation or v.get("regulation") == regulation):
+            return True
+    return False
+
+
+def _bound(value: str | None, end: bool) -> datetime | None:
+    """A date (whole day, Beijing time) or a datetime; None when not given."""
+    if not value:
+        return None
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            return datetime.combine(day + timedelta(days=1) if end else day, time.min, BEIJING)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
+    except ValueError:
+        raise _BadQuery(value) from None
+
+
+class _BadQuery(ValueError):
+    pass
+
+
+def console_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
+    router = APIRouter()
+    store = lifecycle.store
+    any_role = auth.require(*sorted({p for perms in PERMISSIONS.values() for p in perms}))
+    catalog_read, ledger_read = auth.require("read_catalog"), auth.require("read_ledger")
+    cache: dict[str, Any] = {}
+    lock = threading.Lock()
+
+    # --- the static console --------------------------------------------------
+
+    @router.get("/console", include_in_schema=False)
+    async def console_root() -> RedirectResponse:
+        return RedirectResponse("/console/", status_code=307)
+
+    @router.get("/console/", include_in_schema=False)
+    async def console_index() -> FileResponse:
+        return FileResponse(CONSOLE_DIR / "index.html", media_type="text/html; charset=utf-8", headers=CONSOLE_HEADERS)
+
+    @router.get("/console/{name:path}", include_in_schema=False)
+    async def console_file(name: str) -> FileResponse:
+        path = (CONSOLE_DIR / name).resolve()
+        if CONSOLE_DIR.resolve() not in path.parents or path.suffix not in _SERVED_TYPES or not path.is_file():
+            raise NotFound("console file", name)
+        media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if media.startswith("text/") or media in ("application/javascript", "application/json"):
+            media += "; charset=utf-8"
+        return FileResponse(path, media_type=media, headers=CONSOLE_HEADERS)
+
+    # --- JSON the console needs ----------------------------------------------
+
+    @router.get("/v1/whoami", tags=[TAG], summary="当前令牌的角色与权限 / the caller's role and permissions")
+    async def whoami(role: str = any_role) -> dict[str, Any]:
+        return {"role": role, "permissions": sorted(PERMISSIONS[role]), "auth_enabled": auth.enabled}
+
+    def regulation_map() -> dict[str, Any]:
+        policies = lifecycle.engine.policies
+        with lock:
+            if cache.get("revision") == policies.revision:
+                return cache["map"]
+        by_code = {meta.code: meta for meta in policies.rules.values()}
+        regulations = []
+        for key, law in REGULATIONS.items():
+            rows = article_matrix(policies, FEATURES_DIR, key)
+            chapters: dict[int, dict[str, Any]] = {}
+            for row in rows:
+                number = row.article.chapter
+                zh, en = CHAPTERS.get(key, {}).get(number, ("", ""))
+                chapter = chapters.setdefault(number, {"number": number, "title": {"zh": zh, "en": en}, "articles": [],
+                                                       "counts": {"articles": 0, "rules": 0, "scenarios": 0}})
+                rules = [by_code[code] for code in row.rules]
+                chapter["articles"].append({
+                    "number": row.article.number,
+                    "title": {"zh": row.article.zh, "en": row.article.en},
+                    "enforceable": row.enforceable,
+                    "rules": [{"code": m.code, "package": m.package, "file": m.file, "title": {"zh": m.title.zh, "en": m.title.en},
+                               "paragraph": m.paragraph, "item": m.item, "severity": m.severity, "liability": m.liability}
+                              for m in rules],
+                    "tests": row.tests,
+                    "scenarios": [{"feature": s.feature, "line": s.line, "name": s.name} for s in row.scenarios],
+                    "counts": {"rules": len(rules), "tests": row.tests, "scenarios": len(row.scenarios)},
+                })
+                chapter["counts"]["articles"] += 1
+                chapter["counts"]["rules"] += len(rules)
+                chapter["counts"]["scenarios"] += len(row.scenarios)
+            listed = list(chapters.values())
+            regulations.append({
+                "key": key, "name": {"zh": law.name_zh, "en": law.name_en}, "jurisdiction": law.jurisdiction,
+                "law_version": law.law_version(), "chapters": listed,
+                "counts": {"articles": sum(c["counts"]["articles"] for c in listed), "rules": sum(c["counts"]["rules"] for c in listed),
+                           "scenarios": sum(c["counts"]["scenarios"] for c in listed)},
+            })
+        result = {"policy_revision": policies.revision, "regulations": regulations}
+        with lock:
+            cache.update(revision=policies.revision, map=result)
+        return result
+
+    @router.get("/v1/regulation-map", dependencies=[catalog_read], tags=[TAG],
+                summary="条例地图：章 → 条 → 规则 → 场景 / chapters → articles → rules → scenarios")
+    async def regulation_map_endpoint() -> dict[str, Any]:
+        return regulation_map()
+
+    @router.get("/v1/rules/{package}/source", dependencies=[catalog_read], tags=[TAG],
+                summary="规则源代码（Rego）及其测试 / a rule's Rego source and its tests")
+    async def rule_source(package: str) -> dict[str, Any]:
+        policies = lifecycle.engine.policies
+        meta = policies.rules.get(package)
+        if meta is None:
+            raise NotFound("rule", package)
+        files = {f.path: f.text for f in policies.files}
+        test_path = meta.file.removesuffix(".rego") + "_test.rego"
+        return {"package": meta.package, "code": meta.code, "regulation": meta.regulation, "article": meta.article,
+                "paragraph": meta.paragraph, "item": meta.item, "title": {"zh": meta.title.zh, "en": meta.title.en},
+                "file": meta.file, "line": meta.line, "source": files.get(meta.file, ""),
+                "test_file": test_path if test_path in files else None, "test_source": files.get(test_path)}
+
+    @router.get("/v1/decisions/log", dependencies=[ledger_read], tags=[TAG],
+                summary="决策日志（读自台账）/ decisions read back from the ledger",
+                description="最新的在前。按需求部门、目录、结果、条文（如 25 或 gdsr:25，含违规、已发生违规和附带义务所引条文）、"
+                "记录日期范围筛选；日期按北京时间整日计算，也可给出带时区的时间。\n\n"
+                "Newest first; filter by department, dataset, outcome, article (25 or gdsr:25: any violation, breach or "
+                "obligation citing it) and the date range it was recorded in (whole days in Beijing time, or RFC 3339 times).")
+    def decision_log(  # sync: FastAPI runs it in a worker thread, so a long ledger scan does not block the loop
+        department: str | None = Query(default=None, description="需求部门（包含即可）/ requesting department (substring)"),
+        dataset: str | None = Query(default=None, description="目录编码 / catalogue id"),
+        outcome: Literal["allow", "deny", "needs_action", "indeterminate"] | None = Query(default=None),
+        article: str | None = Query(default=None, description="条文，如 25 或 gdsr:25 / article"),
+        date_from: str | None = Query(default=None, alias="from", description="起始日期（含）/ from (inclusive)", examples=["2026-03-01"]),
+        date_to: str | None = Query(default=None, alias="to", description="截止日期（含）/ to (inclusive)", examples=["2026-03-31"]),
+        limit: int = Query(default=200, ge=1, le=5000),
+    ) -> dict[str, Any]:
+        try:
+            start, end = _bound(date_from, end=False), _bound(date_to, end=True)
+        except _BadQuery as bad:
+            raise RequestValidationError([{"type": "value_error", "loc": ("query", "from" if bad.args[0] == date_from else "to"),
+                                           "msg": "not a date or time", "input": bad.args[0]}])
+        if end is not None and date_to and len(date_to) != 10:
+            end += timedelta(microseconds=1)  # a time given exactly is inclusive
+        found: deque[dict[str, Any]] = deque(maxlen=limit)  # the newest `limit`
+        total = 0
+        for entry in store.ledger():
+            if entry.kind != "decision":
+                continue
+            body = entry.body or {}
+            event, decision = body.get("input") or {}, body.get("decision") or {}
+            requester = (event.get("requester") or {}).get("department") or ""
+            if department and department not in requester:
+                continue
+            if dataset and event.get("dataset") != dataset:
+                continue
+            if outcome and decision.get("outcome") != outcome:
+                continue
+            if article and not _matches_article(decision, article):
+                continue
+            when = _recorded(entry.recorded_at)
+            if (start and when < start) or (end and when >= end):
+                continue
+            total += 1
+            found.append({
+                "seq": entry.seq, "recorded_at": entry.recorded_at, "decision_id": entry.ref,
+                "action": event.get("action"), "department": requester, "dataset": event.get("dataset"),
+                "purpose": event.get("purpose"), "recipient": event.get("recipient"), "event_at": decision.get("event_at") or event.get("at"),
+                "outcome": decision.get("outcome"), "allow": decision.get("allow"),
+                "violations": [{k: v.get(k) for k in ("code", "regulation", "article", "paragraph", "item", "liability", "severity", "title", "message")}
+                               for v in decision.get("violations", [])],
+                "breaches": [{k: v.get(k) for k in ("code", "regulation", "article", "paragraph", "item", "liability", "title")}
+                             for v in decision.get("breaches", [])],
+                "policy_revision": entry.policy_revision, "law_version": entry.law_version, "hash": entry.hash,
+            })
+        return {"total": total, "entries": list(reversed(found))}
+
+    return router
+
+
+def _recorded(value: str) -> datetime:
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
