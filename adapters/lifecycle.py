@@ -295,7 +295,10 @@ class Lifecycle:
                 current.update(status="material_requested", complete=False, material_notices=current["material_notices"] + 1,
                                missing_material=reply.get("missing_material", []))
             elif choice == "extend":
-                current.update(status="extended", extension=reply.get("extension"))
+                # Art 21(1) caps the extensions' total length: keep the running total.
+                asked = dict(reply.get("extension") or {})
+                asked["working_days"] = asked.get("working_days", 0) + (current.get("extension") or {}).get("working_days", 0)
+                current.update(status="extended", extension=asked)
                 self._set_reply_due(current)
             Store.put_application_in(session, current)
             self._log(session, "reply", current["id"], {"application": current["id"], "reply": mask(reply, self.mask_paths), "status": current["status"]})

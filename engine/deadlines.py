@@ -12,7 +12,7 @@ from datetime import date
 from .calendar import WorkingCalendar
 
 # GDSR art 21(1): reply within 1 working day (unconditional) or 10 (conditional);
-# one extension of at most 10 with the competent department's approval.
+# extensions of at most 10 in all, with the competent department's approval.
 REPLY_WORKING_DAYS = {"unconditional": 1, "conditional": 10}
 MAX_EXTENSION_WORKING_DAYS = 10
 # GDSR art 22: deliver within 20 working days of approving.

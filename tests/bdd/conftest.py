@@ -550,6 +550,17 @@ def violations_exactly(result, codes):
     result.focus = [v for v in result.violations]
 
 
+@then("违规仅为 无")
+def no_violations_at_all(result):
+    assert result.violations == [], f"不应有违规，实际：{result.codes()}"
+    result.focus = []
+
+
+@then("已发生违规仅为 无")
+def no_breaches_at_all(result):
+    assert result.body["breaches"] == [], f"不应有已发生违规，实际：{[b['code'] for b in result.body['breaches']]}"
+
+
 @then("违规仅为以下各项：")
 def violations_table(result, datatable):
     """Columns: 规则代码 | 条 | 款 | 责任条款 ("—" = none). The set of codes must be exactly the table's."""

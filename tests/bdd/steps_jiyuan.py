@@ -364,17 +364,6 @@ def violations_by_regulation(result, regulations):
     assert {v["regulation"] for v in result.violations} == expected, [(v["code"], v["regulation"]) for v in result.violations]
 
 
-@then("违规仅为 无")
-def no_violations_at_all(result):
-    assert result.violations == [], f"不应有违规，实际：{result.codes()}"
-    result.focus = []
-
-
-@then("已发生违规仅为 无")
-def no_breaches_at_all(result):
-    assert result.body["breaches"] == [], f"不应有已发生违规，实际：{[b['code'] for b in result.body['breaches']]}"
-
-
 @given("答复期限未延长")
 def open_request_not_extended(event):
     assert "extension" not in event["open_request"], event["open_request"]

@@ -225,3 +225,29 @@ def test_unknown_ids_are_404_in_both_languages(api):
         assert response.status_code == 404
         assert response.json()["error"]["message"]["zh"].startswith("没有")
     assert api.patch("/v1/records/r-nope", json={"results": "x"}).status_code == 404
+
+
+def test_reply_extensions_add_up_to_at_most_ten_working_days(api):
+    # ds-household-registration is conditional: 10 working days to reply (art 21(1)),
+    # and extensions may add at most 10 more in all — however many there are.
+    app = api.post("/v1/applications", json=application(dataset="ds-household-registration", fields=["name"],
+                                                         received_on="2026-03-02")).json()
+    assert "application" in app, app
+    app = app["application"]
+    assert app["reply_due"] == "2026-03-16"
+
+    def extend(days, at):
+        return api.post(f"/v1/applications/{app['id']}/reply", json={
+            "decision": "extend", "unit_head_approved": True, "at": at,
+            "extension": {"working_days": days, "approved_by_competent": True, "requester_notified": True}})
+
+    first = extend(4, "2026-03-10T10:00:00+08:00")
+    assert first.status_code == 200, first.text
+    assert first.json()["application"]["reply_due"] == "2026-03-20"
+    second = extend(6, "2026-03-11T10:00:00+08:00")
+    assert second.status_code == 200, second.text
+    assert (second.json()["application"]["extension"]["working_days"], second.json()["application"]["reply_due"]) == (10, "2026-03-30")
+    third = extend(1, "2026-03-12T10:00:00+08:00")
+    assert third.status_code == 422
+    assert {v["facts"]["problem"] for v in third.json()["decision"]["violations"]} == {"too_long"}
+    assert api.get(f"/v1/applications/{app['id']}").json()["reply_due"] == "2026-03-30"

@@ -1,27 +1,26 @@
 # METADATA
 # title: 延长答复期限不符合规定
-# description: The reply period may be extended only for a special reason, with the approval of the competent department at the same level, after telling the requesting department, and by at most 10 working days; one extension per application.
+# description: The reply period may be extended only for a special reason, with the approval of the competent department at the same level, after telling the requesting department, and by at most 10 working days in all, since art 21(1) caps the length of the extension, not the number of times, so a further extension counts the days already granted.
 # custom:
 #   code: GDSR-21-EXTENSION
 #   regulation: gdsr
 #   article: 21
 #   paragraph: 1
-#   liability: "39(4)"
+#   liability: "39(9)"
 #   severity: prohibited
 #   effective_from: 2025-08-01
 #   title_en: Reply period extended against the rules
 #   message:
-#     zh: 延长“{dataset}”共享申请的答复期限不符合规定：{problem}（拟延长的工作日数：{working_days}）。
-#     en: 'Extending the reply period for the application for "{dataset}" breaks the rules: {problem} (working days of extension asked: {working_days}).'
+#     zh: 延长“{dataset}”共享申请的答复期限不符合规定：{problem}（拟延长的工作日数：{working_days}；此前已延长：{granted}）。
+#     en: 'Extending the reply period for the application for "{dataset}" breaks the rules: {problem} (working days of extension asked: {working_days}; already granted: {granted}).'
 #   remedy:
-#     zh: 确因特殊原因需要延期的，报经同级政务数据共享主管部门同意并告知需求部门，延长不超过10个工作日，且只延期一次；否则应在原定期限内作出答复。
-#     en: If a special reason really requires it, obtain the approval of the competent department at your level and tell the requesting department, extending by no more than 10 working days, and only once; otherwise reply within the original period.
+#     zh: 确因特殊原因需要延期的，报经同级政务数据共享主管部门同意并告知需求部门，延长的期限累计不超过10个工作日；否则应在原定期限内作出答复。
+#     en: If a special reason really requires it, obtain the approval of the competent department at your level and tell the requesting department, extending by no more than 10 working days in all; otherwise reply within the original period.
 #   labels:
 #     missing: {zh: 未写明延长的期限及审批情况, en: the extension (its length and approval) is not stated}
 #     not_approved: {zh: 未报经同级政务数据共享主管部门同意, en: the competent department at the same level has not approved it}
 #     not_notified: {zh: 未告知需求部门, en: the requesting department has not been told}
-#     too_long: {zh: 延长的期限超过10个工作日, en: it exceeds 10 working days}
-#     already_extended: {zh: 该申请的答复期限已经延长过, en: the reply period of this application has already been extended}
+#     too_long: {zh: 延长的期限累计超过10个工作日, en: the extensions add up to more than 10 working days}
 #     unstated: {zh: 未写明, en: not stated}
 #     unspecified: {zh: （未指明）, en: (not named)}
 package gdsr.reply.extension
@@ -39,6 +38,9 @@ extending if {
 
 asked := input.reply.extension.working_days if is_number(input.reply.extension.working_days) else := "unstated"
 
+# Days of extension this application already has (the store keeps the running total).
+granted := input.application.extension.working_days if is_number(input.application.extension.working_days) else := 0
+
 problems contains "missing" if not input.reply.extension
 
 problems contains "not_approved" if {
@@ -51,11 +53,9 @@ problems contains "not_notified" if {
 	not input.reply.extension.requester_notified == true
 }
 
-problems contains "too_long" if input.reply.extension.working_days > max_days
+problems contains "too_long" if granted + input.reply.extension.working_days > max_days
 
-problems contains "already_extended" if input.application.extension
-
-violation contains {"dataset": state.dataset_name, "working_days": asked, "problem": problem} if {
+violation contains {"dataset": state.dataset_name, "working_days": asked, "granted": granted, "problem": problem} if {
 	extending
 	some problem in problems
 }

@@ -25,35 +25,39 @@ test_other_replies_not_checked if {
 }
 
 test_unapproved_extension_denied if {
-	rule.violation == {{"dataset": "户籍登记信息", "working_days": 5, "problem": "not_approved"}} with input as extend(object.union(proper(5), {"approved_by_competent": false}), fresh)
+	rule.violation == {{"dataset": "户籍登记信息", "working_days": 5, "granted": 0, "problem": "not_approved"}} with input as extend(object.union(proper(5), {"approved_by_competent": false}), fresh)
 		with data.govshare as state
 }
 
 test_unnotified_extension_denied if {
-	rule.violation == {{"dataset": "户籍登记信息", "working_days": 5, "problem": "not_notified"}} with input as extend(object.remove(proper(5), ["requester_notified"]), fresh)
+	rule.violation == {{"dataset": "户籍登记信息", "working_days": 5, "granted": 0, "problem": "not_notified"}} with input as extend(object.remove(proper(5), ["requester_notified"]), fresh)
 		with data.govshare as state
 }
 
 test_extension_over_ten_days_denied if {
-	rule.violation == {{"dataset": "户籍登记信息", "working_days": 11, "problem": "too_long"}} with input as extend(proper(11), fresh) with data.govshare as state
+	rule.violation == {{"dataset": "户籍登记信息", "working_days": 11, "granted": 0, "problem": "too_long"}} with input as extend(proper(11), fresh) with data.govshare as state
 }
 
-test_second_extension_denied if {
-	rule.violation == {{"dataset": "户籍登记信息", "working_days": 3, "problem": "already_extended"}} with input as extend(proper(3), {"received_on": "2026-09-24", "extension": proper(5)})
+test_second_extension_within_ten_days_in_all_allowed if {
+	count(rule.violation) == 0 with input as extend(proper(5), {"received_on": "2026-09-24", "extension": proper(5)})
+		with data.govshare as state
+}
+
+test_second_extension_beyond_ten_days_in_all_denied if {
+	rule.violation == {{"dataset": "户籍登记信息", "working_days": 6, "granted": 5, "problem": "too_long"}} with input as extend(proper(6), {"received_on": "2026-09-24", "extension": proper(5)})
 		with data.govshare as state
 }
 
 test_extension_without_terms_denied if {
-	rule.violation == {{"dataset": "户籍登记信息", "working_days": "unstated", "problem": "missing"}} with input as object.union(object.remove(extend({}, fresh), ["reply"]), {"reply": {"decision": "extend"}})
+	rule.violation == {{"dataset": "户籍登记信息", "working_days": "unstated", "granted": 0, "problem": "missing"}} with input as object.union(object.remove(extend({}, fresh), ["reply"]), {"reply": {"decision": "extend"}})
 		with data.govshare as state
 }
 
 test_every_problem_listed if {
 	rule.violation == {
-		{"dataset": "户籍登记信息", "working_days": 15, "problem": "not_approved"},
-		{"dataset": "户籍登记信息", "working_days": 15, "problem": "not_notified"},
-		{"dataset": "户籍登记信息", "working_days": 15, "problem": "too_long"},
-		{"dataset": "户籍登记信息", "working_days": 15, "problem": "already_extended"},
-	} with input as extend({"working_days": 15}, {"received_on": "2026-09-24", "extension": proper(5)})
+		{"dataset": "户籍登记信息", "working_days": 15, "granted": 0, "problem": "not_approved"},
+		{"dataset": "户籍登记信息", "working_days": 15, "granted": 0, "problem": "not_notified"},
+		{"dataset": "户籍登记信息", "working_days": 15, "granted": 0, "problem": "too_long"},
+	} with input as extend({"working_days": 15}, fresh)
 		with data.govshare as state
 }
