@@ -322,7 +322,12 @@ class AccessEvent(_Model):
     @classmethod
     def _assume_beijing(cls, value: datetime) -> datetime:
         # Rules compare calendar dates in Beijing time, so normalise the offset.
-        return (value if value.tzinfo else value.replace(tzinfo=BEIJING)).astimezone(BEIJING)
+        try:
+            return (value if value.tzinfo else value.replace(tzinfo=BEIJING)).astimezone(BEIJING)
+        except OverflowError:
+            # 0001-01-01T00:00+14:00 and the like have no Beijing time: a field
+            # error, never a server error.
+            raise ValueError("时间超出可表示的范围 / the time is out of range once converted to Beijing time") from None
 
 
 class Text(BaseModel):

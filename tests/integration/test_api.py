@@ -118,6 +118,8 @@ def test_unknown_action_is_422_naming_action(client):
         ({"method": "carrier-pigeon"}, "method"),
         ({"purpse": "typo"}, "purpse"),
         ({"fields": ["name", 7]}, "fields[1]"),
+        ({"at": "0001-01-01T00:00:00+14:00"}, "at"),
+        ({"at": "9999-12-31T23:59:59-12:00"}, "at"),
     ],
 )
 def test_wrong_values_are_422_naming_the_field(client, patch, field):
