@@ -100,6 +100,13 @@ def entry_table(event, department, datatable):
     event["entry"] = entry
 
 
+@given(parsers.re(DEPT + r" 报送目录 " + q("dataset") + r" 的发布请求，但未附目录条目"))
+def catalogue_request_without_entry(event, department, dataset):
+    event.update(action="catalog", dataset=dataset)
+    event["requester"]["department"] = department
+    event.pop("entry", None)
+
+
 @given(parsers.re(r"该条目未写明 " + q("item")))
 def entry_lacks(event, item):
     keys = lookup(ENTRY_ITEMS, item, "目录信息")

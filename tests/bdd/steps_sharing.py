@@ -74,6 +74,13 @@ def collect(client, event, result, department, purpose, fields):
     send(client, event, result)
 
 
+@when(parsers.re(DEPT + r" 以用途 " + q("purpose") + r" 向公民、法人和其他组织收集数据，但未列明数据项"))
+def collect_unnamed(client, event, result, department, purpose):
+    event.update(action="collect", purpose=purpose, fields=[], pi_basis=PI_BASIS)
+    event["requester"]["department"] = department
+    send(client, event, result)
+
+
 # --------------------------------------------------------------------------
 # 第二十条第三款、第二十一条：答复共享申请
 # --------------------------------------------------------------------------
@@ -85,6 +92,24 @@ def application_received(event, demo, department, day, dataset):
     event["requester"]["department"] = department
     event["dataset"] = dataset
     event["application"] = {"id": "app-2026-0001", "received_on": day, "complete": True}
+
+
+@given("该申请未写明提供部门收到申请之日")
+def application_undated(event):
+    event["application"].pop("received_on", None)
+
+
+@given("交付请求未写明作出同意答复之日")
+def approval_undated(event):
+    event["application"].pop("approved_on", None)
+
+
+@given(parsers.re(DEPT + r" 处理需求部门对数据集 " + q("dataset") + r" 的校核申请，但未写明该申请及其收到之日"))
+def verification_undescribed(event, demo, department, dataset):
+    provided_by(demo, dataset, department)
+    event["requester"]["department"] = department
+    event["dataset"] = dataset
+    event.pop("verification", None)
 
 
 @given("该申请材料不全")

@@ -11,7 +11,7 @@
 #   effective_from: 2025-08-01
 #   title_en: Data shared late
 #   message:
-#     zh: 已于{approved_on}同意共享“{dataset}”，应在{working_days}个工作日内即{deadline}前共享数据；{delivered_on}才交付，已逾期。
+#     zh: 已于{approved_on}同意共享“{dataset}”，应在{working_days}个工作日内、最迟于{deadline}共享数据；{delivered_on}才交付，已逾期。
 #     en: 'Sharing "{dataset}" was approved on {approved_on}, so the data was due within {working_days} working days, by {deadline}; delivering on {delivered_on} is late.'
 #   remedy:
 #     zh: 立即交付；逾期有正当理由的，向同级主管部门说明。今后应自同意共享之日起20个工作日内交付。

@@ -1,6 +1,6 @@
 # METADATA
 # title: 未满保存期限删除共享数据使用记录
-# description: Records of the use of shared data are kept for at least three years; deleting or purging one earlier is not allowed (a law or administrative regulation may require longer).
+# description: Records of the use of shared data are kept for at least three years; deleting or purging one earlier is not allowed unless a law or administrative regulation provides otherwise.
 # custom:
 #   code: GDSR-29-RECORD-RETENTION
 #   regulation: gdsr
@@ -14,8 +14,8 @@
 #     zh: 使用记录{record}形成于{created_on}，保存期限不少于{keep_years}年，{earliest}之前不得删除或清理。
 #     en: Usage record {record} was made on {created_on} and must be kept for at least {keep_years} years; it cannot be deleted or purged before {earliest}.
 #   remedy:
-#     zh: 继续保存该记录，保存期满后再清理；法律、行政法规规定了更长保存期限的，按其规定执行。
-#     en: Keep the record and purge it only after the period; where a law or administrative regulation requires longer, keep it as long as that requires.
+#     zh: 继续保存该记录，保存期满后再清理；法律、行政法规另有规定的，从其规定。
+#     en: Keep the record and purge it only after the period; where a law or administrative regulation provides otherwise, that rule applies.
 #   labels:
 #     unspecified: {zh: （未编号）, en: (no id)}
 package gdsr.records.retention

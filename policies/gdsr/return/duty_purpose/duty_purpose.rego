@@ -1,11 +1,11 @@
 # METADATA
 # title: 回流数据未写明所服务的职责
-# description: Returned data is given for the lower-level department's duties, which it may use and share it for; a return must state the duty (purpose) it serves.
+# description: An upper-level department returns data as the lower-level department's duties require (art 24(1)), and the lower level may then share and use it only for those duties (24(2)); so a return must state the duty (purpose) it serves.
 # custom:
 #   code: GDSR-24-RETURN-PURPOSE
 #   regulation: gdsr
 #   article: 24
-#   paragraph: 2
+#   paragraph: 1
 #   severity: needs_action
 #   effective_from: 2025-08-01
 #   title_en: Return of data without the duty it serves

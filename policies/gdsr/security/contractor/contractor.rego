@@ -14,8 +14,8 @@
 #     zh: 受托方“{contractor}”代为处理“{dataset}”：{problem}。
 #     en: 'The contractor "{contractor}" handling "{dataset}": {problem}.'
 #   remedy:
-#     zh: 停止由该受托方操作。委托他人参与建设、运行、维护信息化项目或存储、加工政务数据的，须按国家有关规定履行批准程序、明确工作规范和标准、采取必要技术措施，并对每次访问给予授权、监督受托方履行数据安全保护义务。
-#     en: Stop the contractor's operation. Engaging someone to build, run or maintain an information system or to store or process government data needs the approval procedure the state prescribes, clear working rules and standards, the necessary technical measures, authorisation of each access and supervision of the contractor's data-security duties.
+#     zh: 停止由该受托方操作。委托他人参与建设、运行、维护信息化项目或存储、加工政务数据的，须按国家有关规定履行批准程序、明确工作规范和标准、采取必要技术措施，监督受托方履行数据安全保护义务；受托方不得擅自访问数据（本系统据此要求受托方的每次访问都经委托部门授权）。
+#     en: Stop the contractor's operation. Engaging someone to build, run or maintain an information system or to store or process government data needs the approval procedure the state prescribes, clear working rules and standards, the necessary technical measures and supervision of the contractor's data-security duties; the contractor may not access the data without authorisation (which is why govshare asks that each of its accesses be authorised by the engaging department).
 #   labels:
 #     not_approved: {zh: 委托未按国家有关规定履行批准程序, en: the engagement has not been through the approval procedure the state prescribes}
 #     not_authorised: {zh: 本次访问未经委托部门授权, en: this access has not been authorised by the department}

@@ -1,6 +1,6 @@
 # METADATA
 # title: 共享不予共享类数据
-# description: Data that a law, administrative regulation or State Council decision keeps from other departments is in the not-shareable class and must not be requested, delivered, used, passed on or returned.
+# description: Data that a law, administrative regulation or State Council decision keeps from other departments is in the not-shareable class and must not be requested, approved, delivered, used, passed on or returned.
 # custom:
 #   code: GDSR-14-NOT-SHAREABLE
 #   regulation: gdsr
@@ -22,18 +22,25 @@ import rego.v1
 import data.lib.state
 
 # Steps by which the data would leave its provider or be used elsewhere.
-# (A reply refusing the request is what the provider should do, so it is not listed.)
 moving_actions := {"apply", "deliver", "use", "transfer", "return"}
 
-# The provider delivering or returning data is liable under 39(9); the
-# requester applying for, using or passing on the data under 40(7).
-provider_actions := {"deliver", "return"}
+moving if input.action in moving_actions
+
+# A reply refusing the request is what the provider should do; approving it is not.
+moving if {
+	input.action == "reply"
+	input.reply.decision == "approve"
+}
+
+# The provider approving, delivering or returning data is liable under 39(9);
+# the requester applying for, using or passing on the data under 40(7).
+provider_actions := {"reply", "deliver", "return"}
 
 liability := "39(9)" if {
 	input.action in provider_actions
 } else := "40(7)"
 
 violation contains {"dataset": state.dataset_name, "liability": liability} if {
-	input.action in moving_actions
+	moving
 	state.dataset.share_attribute == "not_shareable"
 }

@@ -13,8 +13,13 @@ test_shareable_dataset_allowed if {
 	count(rule.violation) == 0 with input as {"action": "use", "dataset": "ds-pop"} with data.govshare as catalogue
 }
 
-test_reply_on_not_shareable_allowed if {
-	count(rule.violation) == 0 with input as {"action": "reply", "dataset": "ds-stat"} with data.govshare as catalogue
+test_refusing_a_request_for_not_shareable_data_allowed if {
+	count(rule.violation) == 0 with input as {"action": "reply", "dataset": "ds-stat", "reply": {"decision": "refuse"}} with data.govshare as catalogue
+}
+
+test_approving_a_request_for_not_shareable_data_denied_provider_liable if {
+	rule.violation == {{"dataset": "统计调查对象原始资料", "liability": "39(9)"}} with input as {"action": "reply", "dataset": "ds-stat", "reply": {"decision": "approve"}}
+		with data.govshare as catalogue
 }
 
 test_apply_denied_requester_liable if {

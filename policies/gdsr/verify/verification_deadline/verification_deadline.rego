@@ -11,7 +11,7 @@
 #   effective_from: 2025-08-01
 #   title_en: Verification request handled late
 #   message:
-#     zh: 对“{dataset}”的校核申请于{received_on}收到，应在{working_days}个工作日内即{deadline}前核实、更正并反馈结果；办结日期：{handled_on}，已逾期。
+#     zh: 对“{dataset}”的校核申请于{received_on}收到，应在{working_days}个工作日内、最迟于{deadline}核实、更正并反馈结果；办结日期：{handled_on}，已逾期。
 #     en: 'The verification request on "{dataset}" was received on {received_on}; it had to be verified, corrected and answered within {working_days} working days, by {deadline}; handled: {handled_on}, which is late.'
 #   remedy:
 #     zh: 立即核实、更正并向需求部门反馈校核处理结果。今后应自收到校核申请之日起10个工作日内办结。
