@@ -32,6 +32,9 @@ class Action(str, Enum):
     change = "change"  # 提供部门变更共享服务
     records = "records"  # 删除或到期清理使用记录
     open_ = "open"  # 公民、法人和其他组织申请开放数据（地方规定）
+    interface = "interface"  # 数据生产部门按主管部门要求向数据中台提供服务接口（地方规定，如济源办法第八条第二款）
+    objection = "objection"  # 公民、法人和其他组织对开放目录的异议（更正申请）及其答复（地方规定，如济源办法第四十条）
+    dispute = "dispute"  # 需求部门与提供部门之间的共享争议提请协调或决定（第二十八条）
 
 
 class ShareAttribute(str, Enum):
@@ -246,12 +249,42 @@ class CatalogUpdate(_Model):
 
 
 class OpenRequest(_Model):
-    """A citizen's or company's request for open data (local measures, e.g. Jiyuan arts 38–41)."""
+    """A citizen's or company's request for open data (local measures, e.g. Jiyuan arts 38–41), or
+    its correction request objecting to the open-data catalogue (action=objection, Jiyuan art 40)."""
 
     received_on: date | None = Field(default=None, description="收到申请之日")
     replied_on: date | None = Field(default=None, description="答复之日；未答复为空")
     extension: Extension | None = Field(default=None, description="经负责人批准的延期")
     head_approved_extension: bool = Field(default=False, description="延期是否经本部门负责人批准")
+
+
+class InterfaceExtension(_Model):
+    """An extension of the time for providing service interfaces (local measures, e.g. Jiyuan art 8(2))."""
+
+    working_days: int = Field(ge=1, description="申请延期的工作日数 / working days of extension asked for")
+    written: bool = Field(default=False, description="是否已向主管部门提交书面延期申请 / a written application for the extension was submitted")
+    approved: bool = Field(default=False, description="延期是否经主管部门批准 / the competent data department approved the extension")
+
+
+class InterfaceRequest(_Model):
+    """The competent data department's request that a producing department provide more service
+    interfaces to the data hub (local measures, e.g. Jiyuan art 8(2))."""
+
+    agreed_on: date = Field(description="双方协商确定的提供期限（最迟提供之日）/ the last day for providing the interfaces, as agreed by both sides")
+    provided_on: date | None = Field(default=None, description="实际提供服务接口之日；未提供为空 / day the interfaces were provided; empty if not yet")
+    extension: InterfaceExtension | None = Field(default=None, description="申请或已获准的延期 / the extension asked for or granted")
+
+
+class Dispute(_Model):
+    """A sharing dispute taken to a body for coordination or decision (GDSR art 28(2))."""
+
+    between: Literal["same_level", "cross_level", "cross_region"] = Field(
+        description="争议双方：同级部门之间 / 跨层级 / 跨地域 / the parties: same level, across levels, across regions")
+    negotiated: bool = Field(default=False, description="双方是否已先行协商（同级争议须先协商）/ whether the parties negotiated first")
+    submitted_to: Literal["same_level_competent", "common_superior_competent", "government"] = Field(
+        description="提请处理的机关：同级主管部门 / 共同的上级主管部门 / 主管部门的本级人民政府 / the body the dispute is taken to")
+    coordinated: bool = Field(
+        default=False, description="主管部门是否已协调处理而仍未达成一致（报本级人民政府决定的前提）/ whether a competent department already coordinated without agreement")
 
 
 class InlineState(_Model):
@@ -314,7 +347,11 @@ class AccessEvent(_Model):
     record: UsageRecord | None = Field(default=None, description="action=records 时所删除的使用记录")
     return_conditions: list[str] = Field(default_factory=list, description="action=return 时上级附加的条件（第二十四条）")
     controls: list[str] = Field(default_factory=list, description="需求部门已落实的安全措施（第三十五条）")
-    open_request: OpenRequest | None = Field(default=None, description="action=open 时的开放数据申请")
+    open_request: OpenRequest | None = Field(default=None, description="action=open 时的开放数据申请；action=objection 时对开放目录提出的更正申请 / the request for open data, or the correction request objecting to the open-data catalogue")
+    interface_request: InterfaceRequest | None = Field(
+        default=None, description="action=interface 时主管部门要求提供服务接口的期限与延期（地方规定）/ the request for service interfaces: agreed time and extension"
+    )
+    dispute: Dispute | None = Field(default=None, description="action=dispute 时的共享争议及其提请处理的机关（第二十八条）/ the dispute and the body it is taken to")
     pi_basis: str | None = Field(default=None, description="处理个人信息的《个人信息保护法》依据（第三十七条）", examples=["《个人信息保护法》第十三条第一款第三项"])
     inline: InlineState | None = Field(default=None, description="平台自带的状态 / state carried inline")
 

@@ -187,7 +187,7 @@ def layers_for(jurisdiction: str | None, on: date) -> list[Regulation]:
 # follow the classification grade), either may carry the citation.
 ENFORCEABLE_GDSR: tuple[tuple[int, ...], ...] = (
     (3,), (13,), (14,), (15,), (16,), (17,), (19,), (20,), (21,), (22,), (24,), (25,),
-    (26,), (27,), (29,), (31, 32), (34, 35), (36,), (37,),
+    (26,), (27,), (28,), (29,), (31, 32), (34, 35), (36,), (37,),
 )
 
 _LIABILITY = re.compile(r"^(?P<article>\d+)(?:\((?P<item>\d+)\))?$")

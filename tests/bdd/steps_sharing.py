@@ -296,6 +296,27 @@ def change_service_silently(client, event, result, demo, department, act, grant)
 
 
 # --------------------------------------------------------------------------
+# 第二十八条第二款：共享争议的协调处理
+# --------------------------------------------------------------------------
+
+DISPUTE_PARTIES = {"同级部门之间": "same_level", "跨层级": "cross_level", "跨地域": "cross_region"}
+DISPUTE_BODIES = {"同级主管部门": "same_level_competent", "共同的上级主管部门": "common_superior_competent",
+                  "本级人民政府": "government"}
+
+
+@when(parsers.re(
+    DEPT + r" 就数据集 " + q("dataset") + r" 的(?P<parties>同级部门之间|跨层级|跨地域)共享争议，(?P<negotiated>已|未)先行协商，"
+    + r"(?P<coordinated>已|未)经主管部门协调，提请(?P<body>同级主管部门|共同的上级主管部门|本级人民政府)处理"
+))
+def dispute(client, event, result, department, dataset, parties, negotiated, coordinated, body):
+    event.update(action="dispute", dataset=dataset, dispute={
+        "between": DISPUTE_PARTIES[parties], "negotiated": negotiated == "已",
+        "coordinated": coordinated == "已", "submitted_to": DISPUTE_BODIES[body]})
+    event["requester"]["department"] = department
+    send(client, event, result)
+
+
+# --------------------------------------------------------------------------
 # 第二十九条第二款：使用记录的保存期限
 # --------------------------------------------------------------------------
 
