@@ -105,8 +105,8 @@ _JIYUAN_TITLES = {
     5: ("政务数据属于政府所有；管理原则", "Data owned by the government; principles"),
     6: ("示范区数据中台", "The Jiyuan data hub"),
     7: ("共享应用管理的参与方", "Parties to sharing management"),
-    8: ("数据生产部门向数据中台汇聚数据", "Producers feed the hub"),
-    9: ("数据应用部门须通过数据中台申请数据服务", "Users apply for data through the hub"),
+    8: ("数据生产部门向数据中台汇聚数据、提供服务接口", "Producers feed the hub and provide service interfaces"),
+    9: ("数据应用部门须通过数据中台申请数据服务，依据授权的方式、范围使用", "Users apply through the hub and use data as authorised"),
     10: ("技术服务单位", "Technical service units"),
     11: ("执行情况作为资金安排依据", "Performance tied to funding"),
     12: ("安全、保密与隐私保护", "Security, secrets and privacy"),
@@ -130,9 +130,9 @@ _JIYUAN_TITLES = {
     30: ("数据中台是共享交换的基础平台", "The hub is the sharing platform"),
     31: ("不再单独建设共享交换平台", "No separate exchange platforms"),
     32: ("以共享为原则，不共享为例外", "Sharing is the rule"),
-    33: ("共享目录、使用流程与数据最小化", "Sharing catalogue, use and minimisation"),
-    34: ("获取的电子文书与原件同等效力", "Electronic documents equal to originals"),
-    35: ("业务办理中采用共享核验，不得要求重复提交", "Use sharing and verification in services"),
+    33: ("共享目录；不得提供第三方、不得用于其他目的；原则上不批量交换", "Sharing catalogue; no third parties or other purposes; bulk exchange in principle not used"),
+    34: ("获取的电子文书与原件同等效力；不得再要求提供纸质材料", "Electronic documents equal to originals; no paper copies demanded again"),
+    35: ("业务办理中实时共享；共享异议的协调", "Real-time sharing in services; objections to sharing coordinated"),
     36: ("违规使用时暂停或终止服务", "Suspension or termination for misuse"),
     37: ("开放平台", "Open-data platform"),
     38: ("三类开放属性", "Three open-data classes"),
@@ -169,6 +169,11 @@ _JIYUAN_TITLES = {
 REGULATIONS: dict[str, Regulation] = {
     "gdsr": _build("gdsr", "政务数据共享条例", "Government Data Sharing Regulation", date(2025, 8, 1),
                    _GDSR_CHAPTERS, _GDSR_TITLES, {39: 9, 40: 7, 41: 3, 42: 0}, None, "gdsr"),
+    # Art 65 says only "本办法自公布之日起施行" (in force from the day it is
+    # published) and gives no calendar date. The only date in the text is the
+    # footer "济源产城融合示范区管理委员会办公室 2022年10月26日印发" (issued / printed).
+    # ASSUMPTION: the publication day is taken to be that issue date, 2022-10-26.
+    # Replace it if the actual 公布 date is confirmed.
     "jiyuan": _build("jiyuan", "济源示范区政务数据共享管理暂行办法",
                      "Jiyuan Demonstration Zone Interim Measures on Government Data Sharing", date(2022, 10, 26),
                      _JIYUAN_CHAPTERS, _JIYUAN_TITLES, {60: 6}, "jiyuan", "local/jiyuan"),
@@ -210,9 +215,10 @@ def liability_problem(regulation: Regulation, liability: str) -> str | None:
 
 
 # The Jiyuan measures' duties an access engine can enforce (issue list of the
-# local layer); each group needs a rule and a scenario.
+# local layer); each group needs a rule and a scenario. 8: interface extension
+# (8(2)); 40: reply to an objection to the open-data catalogue (40(3)).
 ENFORCEABLE_JIYUAN: tuple[tuple[int, ...], ...] = (
-    (9, 30, 31, 57), (15, 32), (14, 32), (33,), (28,), (19,), (24,), (36,), (38, 39, 41),
+    (8,), (9, 30, 31, 57), (15, 32), (14, 32), (33,), (28,), (19,), (24,), (36,), (38, 39, 41), (40,),
 )
 
 ENFORCEABLE: dict[str, tuple[tuple[int, ...], ...]] = {"gdsr": ENFORCEABLE_GDSR, "jiyuan": ENFORCEABLE_JIYUAN}

@@ -12,6 +12,11 @@ Open-data requests (chapter 6 of the measures) concern datasets the demo
 catalogue does not open; the platform sends those datasets inline with the
 event (`inline.dataset`), as a platform that keeps its own open-data catalogue
 would.
+
+The demo grants are all valid from 2025 or 2026. Scenarios dated before the
+national regulation (only the Jiyuan layer in force) register the grants they
+rely on in the store ("示范区数据中台登记有如下共享授权："); the `client`
+fixture puts the demo catalogue and grants back after the scenario.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
+from engine.models import Grant
 from tests.bdd.conftest import (
     BASIS_TYPES,
     COMPLETE_APPLICATION,
     DEPT,
+    GRANT_STATUS,
     METHODS,
     catalog_entry,
     grant_record,
@@ -142,6 +149,45 @@ def apply_by_method(client, event, result, department, method, dataset, fields):
     event["method"] = lookup(METHODS, method, "共享方式")
     event["requester"].update(department=department, unit_head_approved=True)
     send(client, event, result)
+
+
+GRANT_COLUMNS = {"授权编号": "id", "持有部门": "requester", "数据集": "dataset", "数据项": "fields", "用途": "purposes",
+                 "共享方式": "method", "有效期": "validity", "状态": "status"}
+
+
+@given("示范区数据中台登记有如下共享授权：")
+def registered_grants(client, service, app, datatable):
+    """Grants the hub holds besides the demo ones (one row each). `client` is
+    asked for first, so that its clean-up sees the change and restores the demo."""
+    header, *rows = datatable
+    keys = [lookup(GRANT_COLUMNS, h, "授权表头") for h in header]
+    grants = []
+    for row in rows:
+        cells = dict(zip(keys, row))
+        start, _, end = cells.pop("validity", "").partition(" 至 ")
+        record: dict[str, Any] = {
+            "id": cells["id"],
+            "requester": cells["requester"],
+            "dataset": cells["dataset"],
+            "fields": split_list(cells.get("fields", "")),
+            "purposes": split_list(cells.get("purposes", "")),
+            "status": lookup(GRANT_STATUS, cells.get("status", "有效"), "授权状态"),
+        }
+        if cells.get("method"):
+            record["method"] = lookup(METHODS, cells["method"], "共享方式")
+        if start:
+            record["valid_from"] = start
+        if end:
+            record["valid_until"] = end
+        grants.append(Grant.model_validate(record))
+    service.store.put_grants(grants)
+    app.state.lifecycle.refresh(force=True)
+
+
+@given(parsers.re(DEPT + r" 未写明所依据的共享授权"))
+def names_no_grant(event, department):
+    event["requester"]["department"] = department
+    event.pop("grant", None)
 
 
 @then(parsers.re(r"授权 " + q("grant") + r" 仍然有效，未被自动暂停"))
@@ -291,6 +337,73 @@ def open_request_pending(client, event, result, day):
 @when(parsers.re(r"开放平台于 " + q("day") + r" 向申请人开放该数据"))
 def open_data(client, event, result, day):
     event["open_request"]["replied_on"] = day
+    event["at"] = moment(day)
+    send(client, event, result)
+
+
+@given("该申请未写明收到申请之日")
+def open_request_undated(event):
+    event["open_request"].pop("received_on", None)
+
+
+# --------------------------------------------------------------------------
+# 第四十条第二款、第三款：对开放目录的异议（更正申请）
+# --------------------------------------------------------------------------
+
+
+@given(parsers.re(
+    r"(?P<kind>公民|法人|其他组织) " + q("applicant") + r" 于 " + q("day") + r" 通过开放平台对开放目录中的数据集 " + q("dataset")
+    + r" 提出更正申请"
+))
+def correction_request(event, kind, applicant, day, dataset):
+    event.update(action="objection", dataset=dataset)
+    event["requester"] = {"department": applicant, "kind": APPLICANT_KINDS[kind]}
+    event["open_request"] = {"received_on": day}
+
+
+# --------------------------------------------------------------------------
+# 第八条第二款：按要求提供服务接口及其延期
+# --------------------------------------------------------------------------
+
+
+@given(parsers.re(
+    r"示范区数据主管部门要求 " + DEPT + r" 为数据集 " + q("dataset") + r" 提供更多服务接口，双方协商于 " + q("day") + r" 前提供"
+))
+def interfaces_requested(event, demo, department, dataset, day):
+    provider = catalog_entry(demo, dataset)["provider"]
+    assert provider == department, f"数据集 {dataset} 的数据生产部门是 {provider}，不是 {department}"
+    event.update(action="interface", dataset=dataset, interface_request={"agreed_on": day})
+    event["requester"]["department"] = department
+
+
+@given(parsers.re(
+    r"它(?P<written>已|未)提交书面延期申请，(?P<approved>经|未经)示范区数据主管部门批准，延期 (?P<days>\d+) 个工作日"
+))
+def interfaces_extended(event, written, approved, days):
+    event["interface_request"]["extension"] = {"working_days": int(days), "written": written == "已", "approved": approved == "经"}
+
+
+@given("它未申请延期")
+def interfaces_not_extended(event):
+    assert "extension" not in event["interface_request"], event["interface_request"]
+
+
+@when(parsers.re(r"它于 " + q("day") + r" 申请延期提供服务接口"))
+def interfaces_extension_asked(client, event, result, day):
+    assert "extension" in event["interface_request"], "先写明延期的申请与批准情况"
+    event["at"] = moment(day)
+    send(client, event, result)
+
+
+@when(parsers.re(r"它于 " + q("day") + r" 提供服务接口"))
+def interfaces_provided(client, event, result, day):
+    event["interface_request"]["provided_on"] = day
+    event["at"] = moment(day)
+    send(client, event, result)
+
+
+@when(parsers.re(r"截至 " + q("day") + r" 它仍未提供服务接口"))
+def interfaces_pending(client, event, result, day):
     event["at"] = moment(day)
     send(client, event, result)
 

@@ -1,6 +1,6 @@
 # METADATA
 # title: 日志记录保存不足6个月即删除
-# description: The competent data department and every department keep logs of the government data they provide and obtain, so that the use of data can be traced, for at least 6 months unless a law or regulation provides otherwise (art 28(2)). Deleting or purging such a record before 6 months have passed since it was made is refused. Six months end on the same day of the sixth month after the record was made; when that month has no such day, the record is kept until the month ends. (The national rule, GDSR art 29(2), keeps usage records for 3 years and applies beside this one from 1 August 2025.)
+# description: The competent data department and every department keep logs of the government data they provide and obtain, so that the use of data can be traced, for at least 6 months unless a law or regulation provides otherwise (art 28(2)). Deleting or purging such a record before 6 months have passed since it was made is refused. The measures give no counting rule, so the period is counted as the Civil Code counts periods (arts 201-202) - the day the record was made is not counted, and six months end at the end of the same day of the sixth month after, or at the end of that month when it has no such day; the record may be deleted from the next day on. (The national rule, GDSR art 29(2), keeps usage records for 3 years and applies beside this one from 1 August 2025.)
 # custom:
 #   code: JY-28-LOG-RETENTION
 #   regulation: jiyuan
@@ -54,12 +54,18 @@ month_days(y, m) := 29 if {
 	leap(y)
 } else := [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
 
-# The same day six months later; if that month is too short, the first day of
-# the month after it (the record is kept until the short month ends). December
-# has 31 days, so the month after is always in the same year.
-earliest := sprintf("%04d-%02d-%02d", [target_year, target_month, day]) if {
-	day <= month_days(target_year, target_month)
-} else := sprintf("%04d-%02d-01", [target_year, target_month + 1])
+# The last day of the period: the same day six months later, or the end of
+# that month when it is too short (31 August → 28 or 29 February).
+last_day := day if day <= month_days(target_year, target_month) else := month_days(target_year, target_month)
+
+# The record may be deleted from the day after the period ends: the next day of
+# the same month, or the 1st of the month after when the period ends on a
+# month's last day (1 January of the next year after 31 December).
+earliest := sprintf("%04d-%02d-%02d", [target_year, target_month, last_day + 1]) if {
+	last_day < month_days(target_year, target_month)
+} else := sprintf("%04d-%02d-01", [target_year, target_month + 1]) if {
+	target_month < 12
+} else := sprintf("%04d-01-01", [target_year + 1])
 
 record := input.record.id if {
 	is_string(input.record.id)

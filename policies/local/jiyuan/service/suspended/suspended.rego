@@ -1,10 +1,11 @@
 # METADATA
 # title: 数据服务暂停或终止期间使用共享数据
-# description: The competent data department may suspend or terminate the data service of a department that misuses data (art 36). Once the service is suspended or terminated - the platform marks the grant so - the department may not use or pass on the data under it.
+# description: The competent data department may suspend or terminate the data service of a department that misuses data (art 36). Once the service is suspended or terminated - the platform marks the grant so - the department may not use or pass on the data under it. Such a use is no longer authorised (art 9) and, like the other prohibited uses of the measures, falls under art 60 item 6 (other acts against the measures). A grant that has merely expired is refused under JY-9-AUTHORISED-SCOPE.
 # custom:
 #   code: JY-36-SERVICE-SUSPENDED
 #   regulation: jiyuan
 #   article: 36
+#   liability: "60(6)"
 #   severity: prohibited
 #   effective_from: 2022-10-26
 #   title_en: Use of shared data while the data service is suspended or terminated

@@ -8,6 +8,7 @@ grants(status) := {"catalog": {"ds-pop": {"id": "ds-pop", "name": "人口基础�
 
 use := {"action": "use", "requester": {"department": "示范区民政局"}, "dataset": "ds-pop", "grant": "g-1"}
 
+# An expired grant is refused under art 9 (JY-9-AUTHORISED-SCOPE), not here.
 test_active_and_expired_services_not_concerned if {
 	count(rule.violation) == 0 with input as use with data.govshare as grants("active")
 	count(rule.violation) == 0 with input as use with data.govshare as grants("expired")

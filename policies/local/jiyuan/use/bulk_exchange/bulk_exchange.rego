@@ -11,7 +11,7 @@
 #   effective_from: 2022-10-26
 #   title_en: Bulk exchange where an API or cross-verification would do
 #   message:
-#     zh: “{dataset}”可以通过{offered}获取，原则上不得采用批量数据交换方式{action}。
+#     zh: “{dataset}”可以通过{offered}获取，原则上不采用批量数据交换方式{action}。
 #     en: '"{dataset}" is available through {offered}; it is in principle not to be {action} by bulk exchange.'
 #   remedy:
 #     zh: 改用数据服务接口或数据交叉核验方式；确因业务需要只能批量交换的，向示范区数据主管部门说明理由，经同意后另行办理。

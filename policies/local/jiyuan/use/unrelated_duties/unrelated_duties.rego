@@ -1,6 +1,6 @@
 # METADATA
 # title: 获取政务数据未说明与本部门履职的关系
-# description: A department may not obtain from the Jiyuan data hub data unrelated to its administrative duties (art 57 item 4); it uses other departments' data because its duties require it (arts 9, 33(3)). The engine cannot know a department's duties, so it asks the department to show the link - an application for data must state the legal basis of the duty it serves and the purpose, and a use must state its purpose. Until they are stated, the act needs completing; whether the stated duty is really the department's remains for the competent department to review (art 7(2)).
+# description: A department may not obtain from the Jiyuan data hub data unrelated to its administrative duties (art 57 item 4); it uses other departments' data because its duties require it (arts 9, 33(3)). The engine cannot know a department's duties, so it asks the department to show the link - an application for data must state the legal basis of the duty it serves and the purpose, and a use or an onward provision (transfer) must state its purpose. Until they are stated, the act needs completing; whether the stated duty is really the department's remains for the competent department to review (art 7(2)).
 # custom:
 #   code: JY-57-UNRELATED-DUTIES
 #   regulation: jiyuan
@@ -18,6 +18,7 @@
 #   labels:
 #     apply: {zh: 数据服务申请, en: The application}
 #     use: {zh: 本次使用, en: This use}
+#     transfer: {zh: 本次对外提供, en: This onward provision}
 #     legal_basis: {zh: 履职的法律依据, en: legal basis of the duty}
 #     purpose: {zh: 使用用途, en: purpose}
 #     unspecified: {zh: （未指明的数据）, en: (data not named)}
@@ -28,9 +29,9 @@ import rego.v1
 import data.lib.state
 
 # What each act must state to show the link to the department's duties: an
-# application names the duty's legal basis and the purpose; a use, made under
-# a grant that already records the basis, names its purpose.
-required := {"apply": ["legal_basis", "purpose"], "use": ["purpose"]}
+# application names the duty's legal basis and the purpose; a use or an onward
+# provision, made under a grant that already records the basis, names its purpose.
+required := {"apply": ["legal_basis", "purpose"], "use": ["purpose"], "transfer": ["purpose"]}
 
 stated(key) if trim_space(input[key]) != ""
 

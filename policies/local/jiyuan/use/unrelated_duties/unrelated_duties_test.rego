@@ -31,6 +31,14 @@ test_use_without_purpose_needs_it if {
 	rule.violation == {{"dataset": "人口基础信息", "action": "use", "missing": "purpose"}} with input as object.remove(object.union(apply, {"action": "use"}), ["purpose"]) with data.govshare as state
 }
 
+test_transfer_stating_its_purpose_allowed if {
+	count(rule.violation) == 0 with input as object.remove(object.union(apply, {"action": "transfer"}), ["legal_basis"]) with data.govshare as state
+}
+
+test_transfer_without_purpose_needs_it if {
+	rule.violation == {{"dataset": "人口基础信息", "action": "transfer", "missing": "purpose"}} with input as object.remove(object.union(apply, {"action": "transfer"}), ["purpose", "legal_basis"]) with data.govshare as state
+}
+
 test_other_steps_not_concerned if {
 	count(rule.violation) == 0 with input as object.remove(object.union(apply, {"action": "deliver"}), ["purpose", "legal_basis"]) with data.govshare as state
 }
