@@ -7,9 +7,11 @@ Catalogue → application → reply → grant → delivery → use / transfer �
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -98,9 +100,9 @@ class Lifecycle:
             policy_revision=decision.policy_revision, law_version=decision.law_version, data_revision=decision.data_revision,
         )
 
-    def _log(self, session: Session, kind: str, ref: str, body: dict[str, Any]) -> None:
+    def _log(self, session: Session, kind: str, ref: str, body: dict[str, Any], data_revision: str | None = None) -> None:
         Store.append(session, kind, ref, body, policy_revision=self.engine.policies.revision,
-                     law_version=LAW_VERSIONS, data_revision=self.engine.data_revision)
+                     law_version=LAW_VERSIONS, data_revision=data_revision or self.engine.data_revision)
 
     def _decide(self, event: AccessEvent) -> Decision:
         self.refresh()
@@ -114,40 +116,66 @@ class Lifecycle:
         whose holder misused it (art 27(2))."""
         return self.decide_many([event])[0]
 
-    def decide_many(self, events: list[AccessEvent]) -> list[Decision]:
-        """Decide events in order, writing their effects in as few transactions
-        as possible: one for the whole batch, cut only where a misuse suspends a
-        grant, so that the events after it are decided on the suspended grant."""
-        decisions: list[Decision] = []
-        pending: list[tuple[AccessEvent, Decision]] = []
-        for event in events:
-            decision = self._decide(event)
-            decisions.append(decision)
-            pending.append((event, decision))
-            if self._misuse(event, decision):
-                self._write_effects(pending, suspend=(event, decision))
-                pending = []
-                self.refresh(force=True)
-        if pending:
-            self._write_effects(pending)
-        return decisions
+    def decide_many(self, events: list[AccessEvent], stop: Callable[[Decision], bool] | None = None) -> list[Decision]:
+        """Decide events in order and write all their effects in one transaction,
+        so that a batch is written whole or not at all: if deciding or writing any
+        event fails, nothing of the batch is stored. A misuse that suspends a grant
+        (art 27(2)) takes effect at once: the events after it are decided on the
+        suspended grant, held in the engine until the batch is written.
+        With `stop`, the batch ends after the first decision `stop` accepts; the
+        events after it are neither decided nor written."""
+        self.refresh()
+        decided: list[tuple[AccessEvent, Decision, bool]] = []
+        suspended: set[str] = set()
+        try:
+            for event in events:
+                decision = self.engine.decide(event)
+                misuse = event.grant not in suspended and self._misuse(event, decision)
+                decided.append((event, decision, misuse))
+                if misuse:
+                    suspended.add(event.grant)
+                    self._suspend_in_engine(event.grant)
+                if stop is not None and stop(decision):
+                    break
+            self._write_effects(decided)
+        except BaseException:
+            if suspended:
+                self._restore_engine()  # nothing of the batch was stored, so neither is its suspension
+            raise
+        if suspended:
+            self.refresh(force=True)
+        return [decision for _, decision, _ in decided]
 
-    def _write_effects(self, decided: list[tuple[AccessEvent, Decision]], suspend: tuple[AccessEvent, Decision] | None = None) -> None:
+    def _suspend_in_engine(self, grant_id: str) -> None:
+        grant = self.store.grant(grant_id).model_copy(update={"status": GrantStatus.suspended})
+        snapshot = self.engine.snapshot
+        grants = {**snapshot.grants, grant_id: grant.model_dump(mode="json", exclude_none=True)}
+        self.engine.replace_data(dataclasses.replace(snapshot, grants=grants))
+
+    def _restore_engine(self) -> None:
+        try:
+            self.refresh(force=True)
+        except Exception:
+            # Could not reload now: make the next request reload before it decides.
+            self._generation, self._checked = -1, float("-inf")
+
+    def _write_effects(self, decided: list[tuple[AccessEvent, Decision, bool]]) -> None:
         def work(session: Session) -> None:
-            for event, decision in decided:
+            for event, decision, suspends in decided:
                 self._log_decision(session, event, decision)
                 if decision.allow and event.action.value in ("use", "transfer"):
                     self._write_usage_record(session, event, decision)
-            if suspend:
-                event, decision = suspend
-                grant = self.store.grant(event.grant, session)
-                if grant.status == GrantStatus.active:
-                    codes = sorted({v.code for v in decision.violations if self._suspends(v.rule)})
-                    Store.put_grant_in(session, grant.model_copy(update={"status": GrantStatus.suspended}))
-                    Store.bump_generation(session)
-                    self._log(session, "grant_suspended", grant.id, {"grant": grant.id, "decision_id": decision.decision_id, "codes": codes})
+                if suspends:
+                    grant = self.store.grant(event.grant, session)
+                    if grant.status == GrantStatus.active:
+                        codes = sorted({v.code for v in decision.violations if self._suspends(v.rule)})
+                        Store.put_grant_in(session, grant.model_copy(update={"status": GrantStatus.suspended}))
+                        Store.bump_generation(session)
+                        self._log(session, "grant_suspended", grant.id, {"grant": grant.id, "decision_id": decision.decision_id, "codes": codes},
+                                  decision.data_revision)
 
-        self.store.transaction(work)
+        if decided:
+            self.store.transaction(work)
 
     def _suspends(self, package: str) -> bool:
         meta = self.engine.policies.rules.get(package)
@@ -184,7 +212,8 @@ class Lifecycle:
             "destruction": None,
         }
         Store.put_record_in(session, record)
-        self._log(session, "usage_record", record["id"], {"record": mask(record, self.mask_paths)})
+        # Under the data the decision was made on (a batch holds its suspensions in the engine until written).
+        self._log(session, "usage_record", record["id"], {"record": mask(record, self.mask_paths)}, decision.data_revision)
 
     # --- catalogue ------------------------------------------------------------
 

@@ -14,6 +14,9 @@ from .storage.store import Store, sqlite_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
+# Where `make serve` listens by default.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8181"
+
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
@@ -36,6 +39,10 @@ class Settings:
     max_json_depth: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_JSON_DEPTH", "32")))
     cache_size: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_CACHE_SIZE", "10000")))
     max_body_bytes: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_BODY_BYTES", str(1024 * 1024))))
+    # The service's public base URL, as clients reach it (behind any proxy). AuthZEN's
+    # metadata publishes it as `policy_decision_point`; it is never taken from the
+    # request's Host header. The spec wants https in production.
+    public_url: str = field(default_factory=lambda: os.environ.get("GOVSHARE_PUBLIC_URL") or DEFAULT_PUBLIC_URL)
 
     @property
     def url(self) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from typing import Literal
 
+import orjson
 from fastapi import APIRouter, FastAPI, Request
 from pydantic import BaseModel, ConfigDict, Field
 from fastapi.exceptions import RequestValidationError
@@ -23,12 +24,13 @@ from engine.models import AccessEvent, Decision
 from ..lifecycle import Lifecycle, Refused, StateConflict
 from ..service import Service, Settings, build_service
 from ..storage.store import NotFound
-from .errors import describe_errors, error_body
+from .errors import (ORJSON_MAX_DEPTH, describe_errors, error_body, internal_error_body, json_depth_exceeds, orjson_too_deep,
+                     shaped_error, too_deep_body)
 from ..tokens import Tokens
 from .auth import AuthError, Authorizer
 from .lifecycle_routes import lifecycle_router
 from .opa_routes import opa_router
-from .authzen_routes import authzen_router
+from .authzen_routes import authzen_router, public_base
 from .console_routes import console_router
 from .observability import Metrics, RequestIds, configure_json_logging
 
@@ -81,58 +83,88 @@ ERROR_EXAMPLE = error_body(
 
 
 class BodyLimit:
-    """Refuse bodies over the limit with 413 before they are read into memory."""
+    """Guard every request body before a route reads it: over `max_bytes` is
+    refused with 413 (before it is read into memory), and a JSON body nested more
+    than `max_depth` levels with 400. This is the one place the JSON depth limit
+    is enforced for bodies, whichever route (FastAPI models, the OPA Data API,
+    AuthZEN) parses them afterwards."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app: ASGIApp, settings: Settings):
+        self.app, self.settings = app, settings
+
+    @property
+    def max_bytes(self) -> int:
+        return self.settings.max_body_bytes
+
+    @property
+    def max_depth(self) -> int:
+        return self.settings.max_json_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(send, path)
             return
+        # Read the whole body (bodies without Content-Length are counted as they
+        # stream in), so that its nesting can be checked before anything parses it.
+        chunks: list[bytes] = []
         seen = 0
-        refused = False
-
-        async def counted() -> Message:
-            # Bodies without Content-Length are counted as they stream in; once
-            # over the limit we answer 413 ourselves and tell the app the client left.
-            nonlocal seen, refused
-            if refused:
-                return {"type": "http.disconnect"}
+        early: list[Message] = []
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    refused = True
-                    await self._refuse(send)
-                    return {"type": "http.disconnect"}
-            return message
+            if message["type"] != "http.request":
+                early.append(message)  # the client left; the app hears it first
+                break
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_bytes:
+                await self._refuse(send, path)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        exceeded = None if early else self._exceeded_depth(body)
+        if exceeded is not None:
+            await _send_json(send, shaped_error(path, 400, too_deep_body(exceeded)), 400)
+            return
+        replay: list[Message] = early or [{"type": "http.request", "body": body, "more_body": False}]
 
-        async def guarded_send(message: Message) -> None:
-            if not refused:
-                await send(message)
+        async def replayed() -> Message:
+            return replay.pop(0) if replay else await receive()
 
+        await self.app(scope, replayed, send)
+
+    def _exceeded_depth(self, body: bytes) -> int | None:
+        """The nesting limit the body exceeds, or None."""
+        # Fast path: a body with no more brackets than the limit cannot nest deeper
+        # (nor reach orjson's own limit of 1024 levels).
+        if body.count(b"{") + body.count(b"[") <= min(self.max_depth, 1000):
+            return None
         try:
-            await self.app(scope, counted, guarded_send)
-        except Exception:
-            if not refused:
-                raise
+            parsed = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            # orjson's own limit is still "too deep", not "malformed"; anything
+            # else is the route's to report as malformed JSON.
+            return min(self.max_depth, ORJSON_MAX_DEPTH) if orjson_too_deep(exc) else None
+        return self.max_depth if json_depth_exceeds(parsed, self.max_depth) else None
 
-    async def _refuse(self, send: Send) -> None:
-        response = JSONResponse(
-            error_body(
-                "body_too_large",
-                f"请求体超过上限 {self.max_bytes} 字节。",
-                f"The request body is larger than the limit of {self.max_bytes} bytes.",
-                [{"field": "body", "type": "too_large", "problem": {"zh": f"不得超过 {self.max_bytes} 字节", "en": f"must be at most {self.max_bytes} bytes"}}],
-            ),
-            status_code=413,
+    async def _refuse(self, send: Send, path: str) -> None:
+        body = error_body(
+            "body_too_large",
+            f"请求体超过上限 {self.max_bytes} 字节。",
+            f"The request body is larger than the limit of {self.max_bytes} bytes.",
+            [{"field": "body", "type": "too_large", "problem": {"zh": f"不得超过 {self.max_bytes} 字节", "en": f"must be at most {self.max_bytes} bytes"}}],
         )
-        await response({"type": "http"}, _no_receive, send)
+        await _send_json(send, shaped_error(path, 413, body), 413)
+
+
+async def _send_json(send: Send, body: dict[str, Any], status: int) -> None:
+    await JSONResponse(body, status_code=status)({"type": "http"}, _no_receive, send)
 
 
 async def _no_receive() -> Message:
@@ -181,6 +213,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     if os.environ.get("GOVSHARE_JSON_LOGS") == "1":
         configure_json_logging()
     service = service or build_service(settings)
+    public_base(service.settings.public_url)  # a bad GOVSHARE_PUBLIC_URL stops the service here, not at the first PEP
     app = FastAPI(
         title="govshare",
         version="0.1.0",
@@ -202,8 +235,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     app.state.bootstrap_token = generated
     auth = Authorizer(tokens, service.settings.auth_enabled)
     app.state.auth = auth
-    app.add_middleware(BodyLimit, max_bytes=service.settings.max_body_bytes)
-    app.add_middleware(RequestIds)
+    app.add_middleware(BodyLimit, settings=service.settings)
     # Hot reload of policies/ (GOVSHARE_RELOAD=0 turns it off): a watcher thread
     # checks changes; the swap happens on the serving thread, before a request.
     from ..reload import PolicyReloader, PolicySwap, reload_enabled, reload_interval
@@ -211,6 +243,9 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     reloader = PolicyReloader(service, reload_interval())
     app.state.reloader = reloader
     app.add_middleware(PolicySwap, reloader=reloader)
+    # Outermost, so that every response (a refused body, an unhandled error's 500)
+    # carries the request id; it also answers unhandled errors itself (see RequestIds).
+    app.add_middleware(RequestIds)
     if reload_enabled():
         reloader.start()
         app.router.on_shutdown.append(reloader.stop)
@@ -241,7 +276,8 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     @app.exception_handler(AuthError)
     async def _auth(request: Request, exc: AuthError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse(error_body(exc.code, exc.zh, exc.en), status_code=exc.status, headers=headers)
+        body = shaped_error(request.url.path, exc.status, error_body(exc.code, exc.zh, exc.en))
+        return JSONResponse(body, status_code=exc.status, headers=headers)
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused) -> JSONResponse:
@@ -262,12 +298,15 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         zh = {404: "没有这个地址。", 405: "该地址不支持此请求方法。"}.get(exc.status_code, "请求无法处理。")
-        return JSONResponse(error_body(f"http_{exc.status_code}", zh, str(exc.detail)), status_code=exc.status_code, headers=getattr(exc, "headers", None))
+        body = shaped_error(request.url.path, exc.status_code, error_body(f"http_{exc.status_code}", zh, str(exc.detail)))
+        return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        # A fallback only: RequestIds (outermost) answers unhandled errors first,
+        # with the request id; see observability.py.
         log.exception("unhandled error on %s", request.url.path)
-        return JSONResponse(error_body("internal_error", "服务内部错误，已记录。", "Internal error; it has been logged."), status_code=500)
+        return JSONResponse(shaped_error(request.url.path, 500, internal_error_body()), status_code=500)
 
     @app.post(
         "/v1/decisions",

@@ -6,9 +6,10 @@ decides it through `Lifecycle.decide` (logged in the ledger, with the same
 automatic steps as `POST /v1/decisions`).
 
     subject.id                → requester.department
-    subject.type              → requester.kind (default "department")
+    subject.type              → requester.kind (required: department, citizen, legal_entity, organisation)
     subject.properties.*      → requester.level, region, unit_head_approved, kind, contractor
     action.name               → action (use, transfer, apply, …)
+    resource.type             → required, "dataset" (a catalogue entry is the only resource)
     resource.id               → dataset
     resource.properties.fields→ fields
     context.*                 → every other access-event field (at — or "time" —,
@@ -18,12 +19,23 @@ automatic steps as `POST /v1/decisions`).
 Unknown keys are ignored, as the spec expects of attribute bags. A deny is HTTP
 200 with `decision: false`; the cited violations are in `context`, with
 `reason_admin` / `reason_user` (the spec's Reason Object) in zh and en. The
-request id (`X-Request-ID`) is echoed by the app-wide RequestIds middleware.
+request id (`X-Request-ID`) is echoed unchanged on every response, errors and
+500s included, by the app-wide RequestIds middleware. The metadata's
+`policy_decision_point` is the configured public URL (GOVSHARE_PUBLIC_URL), never
+the request's Host header.
+
+Evaluations in one request are decided in order and written in one transaction:
+a batch is either answered and written as a whole, or (on an unexpected failure)
+leaves nothing written. They are not independent of each other: a holder's
+misuse earlier in the batch suspends the grant at once (GDSR art 27(2)), and the
+later items are decided on the suspended grant.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from urllib.parse import urlsplit, urlunsplit
 from typing import Any, Literal
 
 import orjson
@@ -36,6 +48,7 @@ from engine.models import AccessEvent, Decision, Requester, Violation
 from engine.regulations import REGULATIONS
 
 from ..lifecycle import Lifecycle
+from ..service import DEFAULT_PUBLIC_URL
 from .auth import Authorizer
 from .errors import describe_errors, error_body, field_name
 
@@ -48,6 +61,7 @@ _FROM_TUPLE = {"action", "requester", "dataset", "fields"}
 _CONTEXT_FIELDS = [name for name in AccessEvent.model_fields if name not in _FROM_TUPLE]
 _SUBJECT_PROPERTIES = [name for name in Requester.model_fields if name != "department"]
 _KINDS = ("department", "citizen", "legal_entity", "organisation")
+_RESOURCE_TYPES = ("dataset",)
 
 
 class MappingError(Exception):
@@ -112,16 +126,23 @@ def to_event(item: dict[str, Any], prefix: str = "") -> AccessEvent:
     context = _object(item.get("context"), f"{prefix}context", problems, required=False) or {}
 
     department = _text(subject, "id", f"{prefix}subject.id", problems)
-    subject_type = _text(subject, "type", f"{prefix}subject.type", problems, required=False)
+    subject_type = _text(subject, "type", f"{prefix}subject.type", problems)
     action_name = _text(action, "name", f"{prefix}action.name", problems)
+    resource_type = _text(resource, "type", f"{prefix}resource.type", problems)
     dataset = _text(resource, "id", f"{prefix}resource.id", problems)
     subject_props = _object((subject or {}).get("properties"), f"{prefix}subject.properties", problems, required=False) or {}
     resource_props = _object((resource or {}).get("properties"), f"{prefix}resource.properties", problems, required=False) or {}
     if subject_type is not None and subject_type not in _KINDS:
         problems.append(_problem(
             f"{prefix}subject.type", "literal_error",
-            f"取值不在允许范围内，应为 {'、'.join(_KINDS)}（缺省为 department）",
-            f"must be one of {', '.join(_KINDS)} (default department)",
+            f"取值不在允许范围内，应为 {'、'.join(_KINDS)}",
+            f"must be one of {', '.join(_KINDS)}",
+        ))
+    if resource_type is not None and resource_type not in _RESOURCE_TYPES:
+        problems.append(_problem(
+            f"{prefix}resource.type", "literal_error",
+            "取值不在允许范围内，应为 dataset（政务数据目录条目）",
+            "must be dataset (a government data catalogue entry)",
         ))
     # Build what can be built and validate it too, so one answer names every problem.
     requester: dict[str, Any] = {"department": department}
@@ -284,6 +305,18 @@ def _body(example: dict[str, Any]) -> dict[str, Any]:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}, "example": example}}}}
 
 
+def public_base(url: str) -> str:
+    """The configured public URL as the PDP identifier: an http(s) URL with a host
+    and no query or fragment (AuthZEN §9), without a trailing slash."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(
+            f"GOVSHARE_PUBLIC_URL 应为 http(s) 地址，含主机名，不含查询串或片段：{url!r} / "
+            f"GOVSHARE_PUBLIC_URL must be an http(s) URL with a host and no query or fragment: {url!r}"
+        )
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
+
+
 def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
     router = APIRouter(tags=[TAG])
     settings = lifecycle.service.settings
@@ -298,9 +331,9 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
             raise MappingError([_problem(prefix + _authzen_field((exc.field,), None, False), "unknown_value", exc.zh, exc.en)]) from exc
         return event
 
-    def decide(request: Request, events: list[AccessEvent]) -> list[Decision]:
+    def decide(request: Request, events: list[AccessEvent], stop: Callable[[Decision], bool] | None = None) -> list[Decision]:
         started = time.perf_counter()
-        decisions = lifecycle.decide_many(events) if events else []
+        decisions = lifecycle.decide_many(events, stop) if events else []
         seconds = (time.perf_counter() - started) / max(len(decisions), 1)
         # Counted and logged like every other decision (see observability.py).
         metrics = getattr(request.app.state, "metrics", None)
@@ -337,11 +370,22 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
         dependencies=[auth.require("decide")],
         summary="AuthZEN 批量访问评估 / AuthZEN access evaluations",
         description="顶层 subject / action / resource / context 为各项的缺省值；options.evaluations_semantic 取 "
-        "execute_all（缺省）、deny_on_first_deny、permit_on_first_permit。无法映射的单项以 decision: false 返回，错误在其 context.error。\n\n"
+        "execute_all（缺省）、deny_on_first_deny、permit_on_first_permit。无法映射的单项以 decision: false 返回，错误在其 context.error。"
+        "一次请求的各项按顺序决策，并在同一事务中写入：要么全部作答并记录，要么（意外出错时）什么也不写入。\n\n"
+        "**各项并不相互独立，结果取决于顺序。** 依《政务数据共享条例》第二十七条第二款，授权持有方超范围、改变用途或向第三方提供等"
+        "滥用一经认定，授权立即暂停，且必须暂停：批量中排在该滥用之后的各项，按已暂停的授权决策（通常被拒绝），"
+        "此后的单独请求同样如此，直至授权恢复。这是法定要求，不是实现上的偶然；调整顺序或重试同一批量可能得到不同结果。\n\n"
         "Top-level subject/action/resource/context are defaults for each item (an item's own key replaces the default). "
         "`options.evaluations_semantic`: `execute_all` (default), `deny_on_first_deny`, `permit_on_first_permit` — the "
-        "short-circuiting ones stop at the first such result and return only the results so far. An item that cannot "
-        "be mapped answers `decision: false` with the error in its `context.error`.",
+        "short-circuiting ones stop at the first such result and return only the results so far (nothing after it is "
+        "decided or logged). An item that cannot be mapped answers `decision: false` with the error in its `context.error`. "
+        "The items are decided in order and written in one transaction: the batch is answered and logged as a whole, or, "
+        "on an unexpected failure, nothing of it is written.\n\n"
+        "**The items are not independent and the order matters.** Under GDSR art 27(2), a grant whose holder misuses it "
+        "(beyond its scope, for another purpose, passed to a third party) is suspended at once, and must be: the items "
+        "after such a misuse in the same batch are decided on the suspended grant (and usually denied), as is every later "
+        "request until the grant is restored. This is the regulation's requirement, not an accident of the implementation; "
+        "reordering or retrying a batch can change its answers. (AuthZEN lets a PDP evaluate items sequentially.)",
         openapi_extra=_body({
             **EXAMPLE,
             "options": {"evaluations_semantic": "deny_on_first_deny"},
@@ -379,40 +423,50 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
 
         # An item's own subject / action / resource / context replaces the top-level default.
         defaults = {k: body[k] for k in ("subject", "action", "resource", "context") if k in body}
-        if semantic == "execute_all":
-            # Map every item, decide the mapped ones in order in one go, and put the
-            # mapping errors back in their places.
-            slots: list[AccessEvent | dict[str, Any]] = []
-            for i, item in enumerate(items):
-                try:
-                    slots.append(prepare({**defaults, **item}, f"evaluations[{i}]."))
-                except MappingError as exc:
-                    slots.append(_item_error(exc))
-            decided = iter(decide(request, [s for s in slots if isinstance(s, AccessEvent)]))
-            return JSONResponse({"evaluations": [evaluation(next(decided)) if isinstance(s, AccessEvent) else s for s in slots]})
-        # Short-circuiting: decide one at a time and stop at the first deny (an
-        # error counts as a deny) or the first permit; only the results so far are returned.
-        results: list[dict[str, Any]] = []
+        # Map every item first (mapping reads no state), then decide the mapped ones
+        # in order in one call, so that the whole batch is written in one transaction
+        # or, if anything fails, not at all. Mapping errors go back in their places.
+        slots: list[AccessEvent | dict[str, Any]] = []
         for i, item in enumerate(items):
             try:
-                result = one(request, {**defaults, **item}, f"evaluations[{i}].")
+                slots.append(prepare({**defaults, **item}, f"evaluations[{i}]."))
             except MappingError as exc:
-                result = _item_error(exc)
-            results.append(result)
-            if semantic == "deny_on_first_deny" and result["decision"] is False:
-                break
-            if semantic == "permit_on_first_permit" and result["decision"] is True:
+                slots.append(_item_error(exc))
+        stop: Callable[[Decision], bool] | None = None
+        if semantic == "deny_on_first_deny":
+            # An error counts as a deny: nothing after the first unmappable item is decided.
+            first_error = next((n for n, slot in enumerate(slots) if not isinstance(slot, AccessEvent)), len(slots))
+            slots = slots[: first_error + 1]
+            stop = lambda decision: not decision.allow  # noqa: E731
+        elif semantic == "permit_on_first_permit":
+            stop = lambda decision: decision.allow  # noqa: E731
+        decided = decide(request, [s for s in slots if isinstance(s, AccessEvent)], stop)
+        # Short-circuiting stops at the first deny (or error) / first permit; only
+        # the results up to it are returned, and nothing after it was decided.
+        results: list[dict[str, Any]] = []
+        answers = iter(decided)
+        for slot in slots:
+            if isinstance(slot, AccessEvent):
+                decision = next(answers, None)
+                if decision is None:
+                    break
+                results.append(evaluation(decision))
+            else:
+                results.append(slot)
+            if stop is not None and results[-1]["decision"] is (semantic == "permit_on_first_permit"):
                 break
         return JSONResponse({"evaluations": results})
 
     @router.get(
         "/.well-known/authzen-configuration",
         summary="AuthZEN PDP 元数据 / AuthZEN PDP metadata",
-        description="无需令牌。policy_decision_point 取自本次请求的地址。\n\nNo token needed. "
-        "`policy_decision_point` is the address this request was made to.",
+        description="无需令牌。policy_decision_point 为配置的对外地址 GOVSHARE_PUBLIC_URL（缺省 "
+        f"{DEFAULT_PUBLIC_URL}，仅供本机使用；生产环境应设为 https 地址），从不取自请求的 Host 头。\n\nNo token needed. "
+        "`policy_decision_point` is the configured public URL, GOVSHARE_PUBLIC_URL (default "
+        f"{DEFAULT_PUBLIC_URL}, for local use; set an https URL in production), never the request's Host header.",
     )
-    async def configuration(request: Request) -> dict[str, Any]:
-        base = str(request.base_url).rstrip("/")
+    async def configuration() -> dict[str, Any]:
+        base = public_base(settings.public_url)
         return {
             "policy_decision_point": base,
             "access_evaluation_endpoint": f"{base}/access/v1/evaluation",

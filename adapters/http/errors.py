@@ -58,3 +58,82 @@ def error_body(code: str, zh: str, en: str, fields: list[dict[str, Any]] | None 
     if fields is not None:
         body["error"]["fields"] = fields
     return body
+
+
+def internal_error_body() -> dict[str, Any]:
+    """What an unhandled error answers: no detail, never a stack trace (that is in the log)."""
+    return error_body("internal_error", "服务内部错误，已记录。", "Internal error; it has been logged.")
+
+
+# --- OPA's error shape ------------------------------------------------------------
+# OPA clients read `code` and `message` at the top level of an error body
+# (https://www.openpolicyagent.org/docs/rest-api#errors). On the Data API routes
+# every error carries them, with OPA's codes and the message as "中文 / English";
+# govshare's structured, bilingual `error` object stays alongside.
+
+OPA_PREFIX = "/v1/data"
+
+_OPA_CODES = {400: "invalid_parameter", 401: "unauthorized", 403: "unauthorized", 404: "resource_not_found",
+              405: "invalid_operation", 413: "invalid_parameter", 422: "invalid_parameter"}
+
+
+def is_opa_path(path: str) -> bool:
+    return path == OPA_PREFIX or path.startswith(OPA_PREFIX + "/")
+
+
+def opa_code(status: int) -> str:
+    return _OPA_CODES.get(status, "internal_error" if status >= 500 else "invalid_parameter")
+
+
+def opa_error_body(status: int, body: dict[str, Any], errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """`{"code", "message", ["errors"], "error"}`: OPA's top level over govshare's body."""
+    message = body["error"]["message"]
+    shaped: dict[str, Any] = {"code": opa_code(status), "message": f"{message['zh']} / {message['en']}"}
+    if errors:
+        shaped["errors"] = errors
+    return {**shaped, **body}
+
+
+def shaped_error(path: str, status: int, body: dict[str, Any]) -> dict[str, Any]:
+    """The error body as it is sent on `path`: OPA's shape on the Data API, govshare's elsewhere."""
+    return opa_error_body(status, body) if is_opa_path(path) and "code" not in body else body
+
+
+# --- JSON nesting -----------------------------------------------------------------
+
+
+def json_depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest more than `limit` levels (`{}` is one level).
+    Iterative, so a deep document cannot exhaust the interpreter's stack."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+ORJSON_MAX_DEPTH = 1024
+
+
+def orjson_too_deep(exc: Exception) -> bool:
+    """Whether orjson refused to parse because of its own nesting limit (1024 levels)."""
+    message = str(exc).lower()
+    return "depth limit" in message or "recursion" in message
+
+
+def too_deep_body(limit: int, field: str = "body", where_zh: str = "请求体", where_en: str = "The request body") -> dict[str, Any]:
+    return error_body(
+        "json_too_deep",
+        f"{where_zh}的 JSON 嵌套超过 {limit} 层，不予处理。",
+        f"{where_en} nests JSON more than {limit} levels deep; it is not processed.",
+        [{"field": field, "type": "too_deep",
+          "problem": {"zh": f"JSON 嵌套不得超过 {limit} 层", "en": f"JSON must not nest more than {limit} levels deep"}}],
+    )

@@ -8,12 +8,16 @@ import time
 import uuid
 from typing import Any
 
+from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.models import Decision
 
+from .errors import error_body, internal_error_body, shaped_error
+
 log = logging.getLogger("govshare.access")
+crash_log = logging.getLogger("govshare.http")
 
 
 class Metrics:
@@ -66,9 +70,31 @@ def configure_json_logging(level: int = logging.INFO) -> None:
     root.propagate = False
 
 
+# An X-Request-ID is echoed unchanged (AuthZEN: the PDP "MUST include the same
+# identifier"), so it is never cut: one that is too long or not printable ASCII
+# is refused with 400 instead, under a request id of our own.
+MAX_REQUEST_ID = 256
+
+
+def request_id_problem(raw: bytes) -> dict[str, Any] | None:
+    """Why an X-Request-ID value cannot be echoed as it is, or None."""
+    if len(raw) > MAX_REQUEST_ID:
+        return {"field": "X-Request-ID", "type": "too_long",
+                "problem": {"zh": f"不得超过 {MAX_REQUEST_ID} 个字符（收到 {len(raw)} 个）",
+                            "en": f"must be at most {MAX_REQUEST_ID} characters (got {len(raw)})"}}
+    if any(b < 0x20 or b > 0x7E for b in raw):
+        return {"field": "X-Request-ID", "type": "not_printable",
+                "problem": {"zh": "只能包含可打印的 ASCII 字符", "en": "must contain only printable ASCII characters"}}
+    return None
+
+
 class RequestIds:
-    """Echo (or make) an X-Request-ID, and log one JSON line per request with the
-    request id, the decision ids it produced, status and duration."""
+    """Echo (or make) an X-Request-ID on every response, and log one JSON line per
+    request with the request id, the decision ids it produced, status and duration.
+
+    It is the outermost middleware, so it also answers an unhandled error: the
+    traceback goes to the log, the client gets a plain 500 error body (never a
+    stack trace) that still carries its request id."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -77,26 +103,51 @@ class RequestIds:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        request_id = headers.get(b"x-request-id", b"").decode("latin-1")[:200] or uuid.uuid4().hex
+        path = scope.get("path", "")
+        given = dict(scope.get("headers") or []).get(b"x-request-id", b"")
+        problem = request_id_problem(given) if given else None
+        request_id = given.decode("ascii") if given and problem is None else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         scope["state"]["decision_ids"] = []
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, response_started = message["status"], True
                 message.setdefault("headers", [])
-                message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode("latin-1"))]
+                message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode("ascii"))]
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_id)
+            if problem is not None:
+                await _answer(send_with_id, path, 400, error_body(
+                    "invalid_request_id",
+                    f"请求头 X-Request-ID 无效：{problem['problem']['zh']}。未作处理；响应中的 X-Request-ID 是本服务生成的。",
+                    f"The X-Request-ID header is not valid: it {problem['problem']['en']}. Nothing was done; "
+                    "the X-Request-ID of this response was made by the service.",
+                    [problem]))
+                return
+            try:
+                await self.app(scope, receive, send_with_id)
+            except Exception:
+                crash_log.exception("unhandled error on %s", path, extra={"fields": {"request_id": request_id}})
+                if response_started:
+                    raise  # too late to answer; the server closes the connection
+                await _answer(send_with_id, path, 500, internal_error_body())
         finally:
             log.info("request", extra={"fields": {
-                "request_id": request_id, "method": scope.get("method"), "path": scope.get("path"), "status": status,
+                "request_id": request_id, "method": scope.get("method"), "path": path, "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                 "decision_ids": scope["state"].get("decision_ids", []),
             }})
+
+
+async def _answer(send: Send, path: str, status: int, body: dict[str, Any]) -> None:
+    await JSONResponse(shaped_error(path, status, body), status_code=status)({"type": "http"}, _no_receive, send)
+
+
+async def _no_receive() -> Message:
+    return {"type": "http.disconnect"}

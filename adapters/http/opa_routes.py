@@ -1,21 +1,29 @@
 """OPA's Data API over govshare, so that OPA clients work unchanged.
 
 `POST /v1/data/{path}` with `{"input": ...}` and `GET /v1/data/{path}?input=<json>`
-answer `{"result": ..., "decision_id": ...}` as OPA does; an undefined document
-gives 200 without `result`. `?metrics=true` and `?provenance=true` add OPA's
-`metrics` and `provenance`.
+answer `{"result": ..., "decision_id": ...}` as OPA does; an undefined document,
+an unknown path and a path outside the loaded packages all give 200 without
+`result`. `?metrics=true` and `?provenance=true` add OPA's `metrics` and
+`provenance`. Errors carry OPA's top-level `{"code", "message"}` (codes such as
+`invalid_parameter`, `unauthorized`, `internal_error`; the message as
+"中文 / English"), with govshare's structured bilingual `error` alongside.
 
-Two paths are govshare's own decision and go through `Lifecycle.decide` (so they
-are logged in the ledger and carry out the automatic steps, exactly like
-`POST /v1/decisions`):
+Two paths are govshare's own decision:
 
 * `govshare/decision`: the input is an access event; the result is the full decision.
 * `govshare/allow`: the same decision, answered as just its `allow` boolean.
 
-Any other path names a document inside the loaded Rego packages and is evaluated
-directly against the raw input: read-only, nothing logged. A path outside the
-loaded packages is refused with 404. The service is read-only: OPA's
-`PUT`/`PATCH`/`DELETE` on data and the policy API are not served.
+On `POST` they go through `Lifecycle.decide`, exactly like `POST /v1/decisions`:
+logged in the ledger, with the automatic steps (a usage record for an allowed use,
+suspension of a misused grant). On `GET` they are only evaluated: the answer is
+the same, but nothing is written (no ledger entry, no usage record, no
+suspension), as a safe method must be.
+
+Any other path names a document inside the loaded Rego packages (the `*_test`
+packages are not served) and is evaluated directly against the raw input:
+read-only, nothing logged. Input nested deeper than `max_json_depth` is refused
+with 400. The service is read-only: OPA's `PUT`/`PATCH`/`DELETE` on data, the
+policy API and the v0 webhook API (`/v0/data`) are not served.
 """
 
 from __future__ import annotations
@@ -38,7 +46,7 @@ from engine.models import AccessEvent, Decision
 
 from ..lifecycle import Lifecycle
 from .auth import Authorizer
-from .errors import describe_errors, error_body
+from .errors import describe_errors, error_body, json_depth_exceeds, opa_error_body, orjson_too_deep, too_deep_body
 
 log = logging.getLogger("govshare.opa")
 
@@ -49,6 +57,11 @@ DECISION_PATH = ("govshare", "decision")
 ALLOW_PATH = ("govshare", "allow")
 
 _TRUE = ("", "true", "1", "yes")
+
+# The whole `data` document (the catalogue and grants included) is not served.
+ROOT_WARNING = {"code": "api_usage_warning",
+                "message": "govshare 不提供整个 data 文档，请指定策略包或规则的路径 / "
+                           "govshare does not serve the whole data document; name a package or rule"}
 
 
 class _Undefined:
@@ -62,14 +75,21 @@ UNDEFINED = _Undefined()
 class OpaError(Exception):
     """A request the Data API answers with an error body instead of a result."""
 
-    def __init__(self, status: int, code: str, zh: str, en: str, fields: list[dict[str, Any]] | None = None, **extra: Any):
-        self.status, self.code, self.zh, self.en, self.fields, self.extra = status, code, zh, en, fields, extra
+    def __init__(self, status: int, code: str, zh: str, en: str, fields: list[dict[str, Any]] | None = None,
+                 errors: list[dict[str, Any]] | None = None, **extra: Any):
+        self.status, self.code, self.zh, self.en, self.fields, self.errors, self.extra = status, code, zh, en, fields, errors, extra
         super().__init__(en)
 
+    @classmethod
+    def of(cls, status: int, body: dict[str, Any]) -> OpaError:
+        error = body["error"]
+        return cls(status, error["code"], error["message"]["zh"], error["message"]["en"], error.get("fields"))
+
     def response(self) -> JSONResponse:
+        """OPA's `{"code", "message", ["errors"]}` with govshare's bilingual `error` alongside."""
         body = error_body(self.code, self.zh, self.en, self.fields)
         body["error"].update(self.extra)
-        return JSONResponse(body, status_code=self.status)
+        return JSONResponse(opa_error_body(self.status, body, self.errors), status_code=self.status)
 
 
 # --- which documents exist ----------------------------------------------------
@@ -110,7 +130,8 @@ class DocumentIndex:
 
         parser = regorus.Engine()
         for path, text in modules:
-            parser.add_policy(path, text)
+            if not path.endswith("_test.rego"):
+                parser.add_policy(path, text)
         packages: set[tuple[str, ...]] = set()
         rules: set[tuple[str, ...]] = set()
         for module in json.loads(parser.get_ast_as_json()):
@@ -120,6 +141,8 @@ class DocumentIndex:
                 continue
             if package[0] == "data":
                 package = package[1:]
+            if not package or package[-1].endswith("_test"):
+                continue  # Rego unit tests are not documents the Data API serves
             packages.add(tuple(package))
             for rule in ast.get("rules", []):
                 head_ref = None
@@ -145,9 +168,6 @@ class DocumentIndex:
 
     def rules_under(self, path: tuple[str, ...]) -> list[tuple[str, ...]]:
         return sorted(r for r in self.rules if len(r) > len(path) and r[: len(path)] == path)
-
-    def in_package(self, path: tuple[str, ...]) -> bool:
-        return any(path[: len(p)] == p for p in self.packages)
 
 
 # --- evaluation -----------------------------------------------------------------
@@ -189,18 +209,29 @@ class Evaluator:
             message = str(exc)
             if "not a valid rule path" in message:
                 return UNDEFINED
+            if "recursion limit" in message.lower():
+                # regorus refuses input nested too deeply for it (about 128 levels).
+                raise OpaError(400, "json_too_deep", "input 嵌套过深，策略引擎无法求值，不给出结果。",
+                               "The input nests too deeply for the policy engine; no result is given.",
+                               [{"field": "input", "type": "too_deep",
+                                 "problem": {"zh": "嵌套过深", "en": "nested too deeply"}}]) from exc
             if _is_engine_location(message):
+                # The policies and data are checked at load; what varies is the input,
+                # so a run-time error (a wrong type in the input) is the request's.
                 problem = problem_from_engine(message, "<policy>")
                 raise OpaError(
-                    422, "evaluation_error",
+                    400, "evaluation_error",
                     f"规则 {query} 无法对该输入求值（{problem}），不给出结果。请检查输入的字段类型是否符合该规则的要求。",
                     f"The rule {query} could not be evaluated on this input ({problem}); no result is given. "
                     "Check that the input's fields have the types the rule expects.",
                     [{"field": "input", "type": "evaluation_error",
                       "problem": {"zh": f"规则求值出错：{problem.message}", "en": f"rule evaluation failed: {problem.message}"}}],
+                    errors=[{"code": "eval_error", "message": problem.message,
+                             "location": {"file": problem.file, "row": problem.line, "col": problem.col}}],
                     rule=query, location=f"{problem.file}:{problem.line}:{problem.col}",
                 ) from exc
-            log.exception("backend failed on %s", query)
+            # Fail closed: no result. One log line with the engine's message, no traceback.
+            log.error("backend failed on %s: %s: %s", query, type(exc).__name__, message.splitlines()[0] if message else "")
             raise OpaError(500, "internal_error", "策略引擎出错，未给出结果，已记录。",
                            "The policy engine failed; no result is given. It has been logged.") from exc
         # regorus answers an undefined rule with this marker rather than nothing.
@@ -225,17 +256,10 @@ class Evaluator:
                     node = node.setdefault(key, {})
                 node[full[-1]] = value
             return document
-        if index.in_package(path):
-            return UNDEFINED
-        dotted = ".".join(path) or "(root)"
-        examples = "、".join(".".join(p) for p in sorted(index.packages)[:3])
-        raise OpaError(
-            404, "not_found",
-            f"data.{dotted} 不在已加载的策略包内。可查询 govshare/decision、govshare/allow，或已加载的包及其规则（如 {examples}）。",
-            f"data.{dotted} is not inside any loaded policy package. Ask govshare/decision, govshare/allow, "
-            f"or a loaded package or rule (e.g. {examples.replace('、', ', ')}).",
-            [{"field": "path", "type": "not_found", "problem": {"zh": "没有这个策略包或规则", "en": "no such package or rule"}}],
-        )
+        # Inside a package but no rule there, or outside every served package (the
+        # base data, the *_test packages, a path nobody defined): undefined, as OPA
+        # answers an undefined document.
+        return UNDEFINED
 
 
 # --- the request ----------------------------------------------------------------
@@ -251,17 +275,29 @@ def _bad_json(field: str, zh: str, en: str, exc: Exception) -> OpaError:
                     [{"field": field, "type": "json_invalid", "problem": {"zh": "不是合法的 JSON", "en": f"not valid JSON: {exc}"}}])
 
 
+def _max_depth(request: Request) -> int:
+    return request.app.state.service.settings.max_json_depth
+
+
 async def _read_input(request: Request) -> tuple[bool, Any, dict[str, Any] | None]:
-    """(input given, input, warning). POST reads `{"input": ...}` from the body;
-    GET reads the `input` query parameter, as OPA does."""
+    """(input given, input, warning). POST reads `{"input": ...}` from the body
+    (its nesting was checked by the body guard, see app.py); GET reads the `input`
+    query parameter, as OPA does, and checks its nesting here."""
     if request.method == "GET":
         raw = request.query_params.get("input")
         if raw is None:
             return False, None, None
+        limit = _max_depth(request)
+        too_deep = OpaError.of(400, too_deep_body(limit, "input", "查询参数 input ", "The input query parameter"))
         try:
-            return True, orjson.loads(raw), None
+            value = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
+            if orjson_too_deep(exc):
+                raise too_deep from exc
             raise _bad_json("input", "查询参数 input 不是合法的 JSON。", "The input query parameter is not valid JSON.", exc) from exc
+        if json_depth_exceeds(value, limit):
+            raise too_deep
+        return True, value, None
     body = await request.body()
     if not body.strip():
         return False, None, {"code": "api_usage_warning", "message": "'input' key missing from the request"}
@@ -305,16 +341,22 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
             body: dict[str, Any] = {}
             eval_started = time.perf_counter_ns()
             if segments[:2] in (DECISION_PATH, ALLOW_PATH):
-                decision = _decide(request, _event(given, value))
+                # GET is safe: evaluated, never written. POST decides through the lifecycle.
+                decision = _decide(request, _event(given, value), write=request.method != "GET")
                 full = decision.model_dump(mode="json")
                 result = full if segments[:2] == DECISION_PATH else decision.allow
                 result = _descend(result, segments[2:]) if segments[2:] else result
                 decision_id, data_revision = decision.decision_id, decision.data_revision
             else:
                 lifecycle.refresh()
-                input_json = orjson.dumps(value if given else {}).decode()
+                try:
+                    input_json = orjson.dumps(value if given else {}).decode()
+                except TypeError as exc:  # orjson's own nesting limit; the body guard normally refuses first
+                    raise OpaError.of(400, too_deep_body(_max_depth(request), "input", "input ", "The input")) from exc
                 result = evaluator.document(segments, input_json)
                 decision_id, data_revision = uuid.uuid4().hex, lifecycle.engine.data_revision
+                if not segments:
+                    warning = ROOT_WARNING
             metrics["timer_rego_query_eval_ns"] = time.perf_counter_ns() - eval_started
         except OpaError as exc:
             return exc.response()
@@ -340,9 +382,13 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
             body["metrics"] = metrics
         return JSONResponse(body)
 
-    def _decide(request: Request, event: AccessEvent) -> Decision:
+    def _decide(request: Request, event: AccessEvent, write: bool) -> Decision:
         started = time.perf_counter()
-        decision = lifecycle.decide(event)
+        if write:
+            decision = lifecycle.decide(event)
+        else:
+            lifecycle.refresh()
+            decision = lifecycle.engine.decide(event)  # the engine alone: no ledger, no record, no suspension
         # Counted and logged like every other decision (see observability.py).
         metrics = getattr(request.app.state, "metrics", None)
         if metrics is not None:
@@ -352,14 +398,34 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
             ids.append(decision.decision_id)
         return decision
 
-    description = (
-        "与 OPA 的 Data API 兼容。`govshare/decision` 返回完整决策、`govshare/allow` 只返回是否允许，二者与 "
-        "`POST /v1/decisions` 一样记入台账；其他路径直接对原始 input 求值已加载包中的规则（只读，不记台账）。"
-        "未定义的结果返回 200 且无 `result`；不在已加载包内的路径返回 404。\n\n"
+    common_zh = (
+        "其他路径直接对原始 input 求值已加载包中的规则（只读，不记台账；不提供 `*_test` 测试包）。"
+        "未定义的文档、未知路径或不在已加载包内的路径，均返回 200 且无 `result`（与 OPA 相同）。"
+        "出错时返回 OPA 的 `{\"code\", \"message\"}`（如 `invalid_parameter`、`internal_error`，message 为“中文 / English”），"
+        "并附 govshare 的中英文 `error` 对象；input 嵌套超过上限（GOVSHARE_MAX_JSON_DEPTH）返回 400。"
+    )
+    common_en = (
+        "Any other path evaluates that rule or package of the loaded policies on the raw input (read-only, not logged; "
+        "the `*_test` packages are not served). An undefined document, an unknown path or one outside the loaded packages "
+        "→ 200 without `result`, as OPA answers. Errors carry OPA's `{\"code\", \"message\"}` (`invalid_parameter`, "
+        "`internal_error`, …; the message as \"中文 / English\") with govshare's bilingual `error` alongside; input nested "
+        "deeper than the limit (GOVSHARE_MAX_JSON_DEPTH) → 400. `?metrics=true` and `?provenance=true` add OPA's "
+        "`metrics` and `provenance`."
+    )
+    post_description = (
+        "与 OPA 的 Data API 兼容。`govshare/decision` 返回完整决策、`govshare/allow` 只返回是否允许；POST 上二者与 "
+        "`POST /v1/decisions` 相同：记入台账，允许的使用生成使用记录，授权持有方的滥用使授权暂停。" + common_zh + "\n\n"
         "OPA Data API compatible. `govshare/decision` answers the full decision and `govshare/allow` just its boolean; "
-        "both are logged like `POST /v1/decisions`. Any other path evaluates that rule or package of the loaded policies "
-        "on the raw input (read-only, not logged). Undefined → 200 without `result`; a path outside the loaded packages → 404. "
-        "`?metrics=true` and `?provenance=true` add OPA's `metrics` and `provenance`."
+        "on POST both act exactly like `POST /v1/decisions`: logged in the ledger, a usage record for an allowed use, "
+        "and a holder's misuse suspends the grant. " + common_en
+    )
+    get_description = (
+        "与 OPA 的 Data API 兼容，input 由查询参数给出（JSON）。GET 是安全的方法：`govshare/decision` 与 "
+        "`govshare/allow` 只求值并作答，不写入任何内容——不记台账、不生成使用记录、不暂停授权；"
+        "需要记录并执行自动措施的决策请用 POST。" + common_zh + "\n\n"
+        "OPA Data API compatible, with the input as a JSON query parameter. GET is safe: `govshare/decision` and "
+        "`govshare/allow` are evaluated and answered but nothing is written — no ledger entry, no usage record, no grant "
+        "suspension; use POST for a decision that is logged and carries out the automatic steps. " + common_en
     )
 
     example_input = AccessEvent.model_config["json_schema_extra"]["examples"][0]
@@ -379,13 +445,13 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
     get_parameters = {"parameters": flags + [{"name": "input", "in": "query", "required": False, "schema": {"type": "string"},
                                                "description": "JSON 格式的 input / the input document as JSON"}]}
 
-    @router.post("/v1/data/{path:path}", summary="求值一个文档（OPA Data API）/ evaluate a document (OPA Data API)", description=description,
+    @router.post("/v1/data/{path:path}", summary="求值一个文档（OPA Data API）/ evaluate a document (OPA Data API)", description=post_description,
                  openapi_extra=request_body)
     async def post_data(path: str, request: Request) -> JSONResponse:
         return await answer(request, path)
 
-    @router.get("/v1/data/{path:path}", summary="求值一个文档，input 由查询参数给出 / evaluate a document, input as a query parameter",
-                description=description, openapi_extra=get_parameters)
+    @router.get("/v1/data/{path:path}", summary="求值一个文档（只读，不写入任何内容），input 由查询参数给出 / evaluate a document (read-only, writes nothing), input as a query parameter",
+                description=get_description, openapi_extra=get_parameters)
     async def get_data(path: str, request: Request) -> JSONResponse:
         return await answer(request, path)
 

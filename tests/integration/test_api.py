@@ -196,3 +196,38 @@ def test_inline_state_can_be_refused_by_configuration(tmp_path):
     assert response.status_code == 422
     assert "inline" in error_fields(response)
     assert strict.post("/v1/decisions", json=USE).json()["outcome"] == "allow"
+
+
+def nested(levels: int) -> dict:
+    value: dict = {"name": "x"}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("levels", [33, 128, 300])
+def test_deeply_nested_json_is_400_naming_the_problem(client, service, levels):
+    # The body nests `levels` + 1 objects: over max_json_depth (32), whatever the route.
+    before = service.store.ledger_length()
+    deep = nested(levels)
+    for path, body in (("/v1/decisions", {**USE, "scenario": deep}), ("/v1/decisions:batch", {"events": [{**USE, "scenario": deep}]}),
+                       ("/access/v1/evaluation", {"subject": deep}), ("/access/v1/evaluations", {"evaluations": [deep]})):
+        response = client.post(path, json=body, headers={"X-Request-ID": f"req-deep-{levels}"})
+        assert response.status_code == 400, (path, response.text)
+        error = response.json()["error"]
+        assert error["code"] == "json_too_deep" and "32" in error["message"]["zh"] and "32" in error["message"]["en"]
+        (field,) = error["fields"]
+        assert field["field"] == "body" and field["type"] == "too_deep" and field["problem"]["zh"] and field["problem"]["en"]
+        assert response.headers["x-request-id"] == f"req-deep-{levels}"
+    assert service.store.ledger_length() == before
+
+
+def test_nesting_up_to_the_limit_is_accepted(client, service, monkeypatch):
+    monkeypatch.setattr(service.settings, "max_json_depth", 3)
+    assert client.post("/v1/decisions", json=USE).status_code == 200  # USE nests 2 levels
+    # 3 levels passes the guard (and is then judged by the model: scenario must be text) ...
+    at_limit = client.post("/v1/decisions", json={**USE, "scenario": {"a": {"b": 1}}})
+    assert at_limit.status_code == 422 and at_limit.json()["error"]["code"] == "invalid_request"
+    # ... 4 levels does not.
+    over = client.post("/v1/decisions", json={**USE, "scenario": {"a": {"b": {"c": 1}}}})
+    assert over.status_code == 400 and over.json()["error"]["code"] == "json_too_deep"

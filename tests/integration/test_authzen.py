@@ -117,12 +117,37 @@ def test_unknown_fields_are_ignored(client):
     assert response.status_code == 200 and response.json()["decision"] is True
 
 
-def test_context_time_is_the_event_time_and_subject_type_defaults_to_department(client):
+def test_context_time_is_the_event_time(client):
     context = {k: v for k, v in CONTEXT.items() if k != "at"} | {"time": "2025-07-01T10:00:00+08:00"}
-    body = evaluate(client, {**ALLOWED_USE, "subject": {"id": "示范区民政局"}, "context": context}).json()
+    body = evaluate(client, {**ALLOWED_USE, "subject": {"type": "department", "id": "示范区民政局"}, "context": context}).json()
     # Before the regulation took effect: no rules apply, so nothing is allowed.
     assert body["decision"] is False and body["context"]["outcome"] == "indeterminate"
     assert body["context"]["violations"][0]["code"] == "GOVSHARE-NO-LAW-IN-FORCE"
+
+
+@pytest.mark.parametrize("entity", ["subject", "resource"])
+def test_subject_type_and_resource_type_are_required(client, service, entity):
+    # AuthZEN: a Subject "contains two REQUIRED keys, type and id"; a Resource's type is REQUIRED.
+    before = service.store.ledger_length()
+    untyped = {k: v for k, v in ALLOWED_USE[entity].items() if k != "type"}
+    response = evaluate(client, {**ALLOWED_USE, entity: untyped})
+    assert response.status_code == 400
+    problem = fields(response)[f"{entity}.type"]
+    assert problem["type"] == "missing" and problem["problem"] == {"zh": "缺少必填字段", "en": "Field required"}
+    # In a batch the item is closed with the same error; the others are still decided.
+    results = batch(client, [{}, {entity: untyped}])
+    assert [r["decision"] for r in results] == [True, False]
+    assert results[1]["context"]["error"]["fields"][0]["field"] == f"evaluations[1].{entity}.type"
+    assert service.store.ledger_length() > before  # only the first item was decided
+
+
+def test_a_resource_that_is_not_a_dataset_is_400(client, service):
+    before = service.store.ledger_length()
+    response = evaluate(client, {**ALLOWED_USE, "resource": {**RESOURCE, "type": "book"}})
+    assert response.status_code == 400
+    problem = fields(response)["resource.type"]["problem"]
+    assert "dataset" in problem["zh"] and "dataset" in problem["en"]
+    assert service.store.ledger_length() == before
 
 
 def test_the_request_id_is_echoed(client):
@@ -132,6 +157,33 @@ def test_the_request_id_is_echoed(client):
     assert bad.status_code == 400 and bad.headers["x-request-id"] == "req-bad-1"
     batch = client.post("/access/v1/evaluations", json={**ALLOWED_USE, "evaluations": [{}]}, headers={"X-Request-ID": "req-batch-1"})
     assert batch.headers["x-request-id"] == "req-batch-1"
+
+
+def test_a_long_request_id_is_echoed_unchanged_and_an_over_long_or_unprintable_one_is_400(client, service):
+    longest = "r" * 256
+    response = evaluate(client, ALLOWED_USE, headers={"X-Request-ID": longest})
+    assert response.status_code == 200 and response.headers["x-request-id"] == longest
+    before = service.store.ledger_length()
+    for bad, kind in (("r" * 257, "too_long"), ("req\x01bad", "not_printable"), ("req-é".encode(), "not_printable")):
+        refused = evaluate(client, ALLOWED_USE, headers={"X-Request-ID": bad})
+        assert refused.status_code == 400, bad
+        (problem,) = refused.json()["error"]["fields"]
+        assert problem["field"] == "X-Request-ID" and problem["type"] == kind
+        assert problem["problem"]["zh"] and problem["problem"]["en"]
+        assert len(refused.headers["x-request-id"]) == 32  # one of the service's own
+    assert service.store.ledger_length() == before  # refused before anything was decided
+
+
+def test_the_request_id_is_echoed_on_a_500_without_a_stack_trace(client, service, monkeypatch):
+    def broken(event):
+        raise RuntimeError("the engine fell over")
+
+    monkeypatch.setattr(service.engine, "decide", broken)
+    response = evaluate(client, ALLOWED_USE, headers={"X-Request-ID": "req-500"})
+    assert response.status_code == 500 and response.headers["x-request-id"] == "req-500"
+    error = response.json()["error"]
+    assert error["code"] == "internal_error" and error["message"]["zh"] and error["message"]["en"]
+    assert "Traceback" not in response.text and "fell over" not in response.text
 
 
 def test_the_evaluation_endpoints_need_a_token(app):
@@ -175,11 +227,9 @@ def test_evaluations_semantics(client, service, semantic, items, expected):
     results = batch(client, items, semantic)
     assert [r["decision"] for r in results] == expected
     # Only what was returned was decided (and logged); a short-circuited item was never evaluated.
-    assert service.store.ledger_length() - before >= len(expected)
+    decided = [e.ref for e in list(service.store.ledger())[before:] if e.kind == "decision"]
     ids = [r["context"]["decision_id"] for r in results]
-    assert len(set(ids)) == len(ids)
-    logged = {e.ref for e in service.store.ledger() if e.kind == "decision"}
-    assert set(ids) <= logged
+    assert sorted(decided) == sorted(ids) and len(set(ids)) == len(ids)
 
 
 def test_the_denied_item_of_a_batch_cites_why(client):
@@ -190,6 +240,54 @@ def test_the_denied_item_of_a_batch_cites_why(client):
     assert denied["reason_admin"]["zh"] and denied["reason_user"]["en"]
     # Item 3 fell back to the top-level subject and is the holder's allowed use again.
     assert results[2]["context"]["outcome"] == "allow"
+
+
+def failing_on_call(service, monkeypatch, n: int) -> None:
+    """Make the engine's n-th decision (1-based) fail unexpectedly."""
+    real, calls = service.engine.decide, []
+
+    def decide(event):
+        calls.append(event)
+        if len(calls) == n:
+            raise RuntimeError("unexpected failure")
+        return real(event)
+
+    monkeypatch.setattr(service.engine, "decide", decide)
+
+
+@pytest.mark.parametrize("semantic", ["execute_all", "deny_on_first_deny", "permit_on_first_permit"])
+def test_a_batch_that_fails_part_way_writes_nothing(client, service, monkeypatch, semantic):
+    # Items 1-2 are decided (and would be logged, item 1 with a usage record), then item 3 fails.
+    failing_on_call(service, monkeypatch, 3)
+    before = service.store.ledger_length()
+    items = [NOT_THE_HOLDER, NOT_THE_HOLDER, {}] if semantic == "permit_on_first_permit" else [{}, {}, {}]
+    body = {**ALLOWED_USE, "evaluations": items, "options": {"evaluations_semantic": semantic}}
+    response = client.post("/access/v1/evaluations", json=body, headers={"X-Request-ID": f"req-d1-{semantic}"})
+    assert response.status_code == 500 and response.headers["x-request-id"] == f"req-d1-{semantic}"
+    assert service.store.ledger_length() == before  # nothing half-written
+
+
+def test_a_failed_batch_does_not_leave_its_suspension_behind(client, service, monkeypatch):
+    # The holder's misuse (item 1) would suspend the grant; item 2 then fails: neither the decision nor
+    # the suspension is stored, and the engine answers on the stored (active) grant again.
+    failing_on_call(service, monkeypatch, 2)
+    before = service.store.ledger_length()
+    response = client.post("/access/v1/evaluations", json={**ALLOWED_USE, "evaluations": [THIRD_PARTY, {}]})
+    assert response.status_code == 500
+    assert service.store.ledger_length() == before
+    assert service.store.grant("g-2026-0001").status.value == "active"
+    monkeypatch.undo()
+    assert evaluate(client, ALLOWED_USE).json()["decision"] is True
+
+
+def test_a_holders_misuse_suspends_the_grant_for_the_items_after_it(client, service):
+    # Deliberate (GDSR art 27(2)): the suspension is immediate, so the batch is order-dependent.
+    results = batch(client, [{}, THIRD_PARTY, {}])
+    assert [r["decision"] for r in results] == [True, False, False]
+    assert "GDSR-27-SUSPENDED" in {v["code"] for v in results[2]["context"]["violations"]}
+    assert service.store.grant("g-2026-0001").status.value == "suspended"
+    description = client.get("/openapi.json").json()["paths"]["/access/v1/evaluations"]["post"]["description"]
+    assert "第二十七条第二款" in description and "art 27(2)" in description and "order matters" in description
 
 
 def test_a_short_circuited_batch_evaluates_nothing_after_the_stop(client, service):
@@ -241,11 +339,33 @@ def test_empty_evaluations_answers_an_empty_list(client):
 # --- metadata ----------------------------------------------------------------------------------
 
 
-def test_well_known_configuration_needs_no_token(app):
-    response = TestClient(app, base_url="https://pdp.example.gov.cn").get("/.well-known/authzen-configuration")
+def test_well_known_configuration_needs_no_token_and_publishes_the_configured_url(app, service, monkeypatch):
+    monkeypatch.setattr(service.settings, "public_url", "https://pdp.example.gov.cn/")
+    # Whatever Host the client sends, the PDP identifier is the configured one.
+    response = TestClient(app, base_url="http://evil.example").get("/.well-known/authzen-configuration",
+                                                                   headers={"Host": "evil.example"})
     assert response.status_code == 200
     assert response.json() == {
         "policy_decision_point": "https://pdp.example.gov.cn",
         "access_evaluation_endpoint": "https://pdp.example.gov.cn/access/v1/evaluation",
         "access_evaluations_endpoint": "https://pdp.example.gov.cn/access/v1/evaluations",
     }
+
+
+def test_the_public_url_defaults_to_the_local_address_and_comes_from_govshare_public_url(monkeypatch):
+    from adapters.service import Settings
+
+    monkeypatch.delenv("GOVSHARE_PUBLIC_URL", raising=False)
+    assert Settings().public_url == "http://127.0.0.1:8181"
+    monkeypatch.setenv("GOVSHARE_PUBLIC_URL", "https://pdp.example.gov.cn")
+    assert Settings().public_url == "https://pdp.example.gov.cn"
+
+
+@pytest.mark.parametrize("url", ["pdp.example.gov.cn", "ftp://pdp.example.gov.cn", "https://pdp.example.gov.cn/?x=1",
+                                 "https://pdp.example.gov.cn/#top"])
+def test_a_bad_public_url_stops_the_service_at_start(service, monkeypatch, url):
+    from adapters.http.app import create_app
+
+    monkeypatch.setattr(service.settings, "public_url", url)
+    with pytest.raises(ValueError, match="GOVSHARE_PUBLIC_URL"):
+        create_app(service)

@@ -5,6 +5,7 @@ input and authentication."""
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ from fastapi.testclient import TestClient
 from opa_client import OpaClient
 from opa_client.errors import PolicyNotFoundError, RegoParseError
 
+from adapters.storage.store import NotFound
 from tests.conftest import ADMIN_TOKEN
 from tests.integration.test_api import USE
 
@@ -183,34 +185,141 @@ def test_bad_decision_input_is_400_naming_the_field(client, service):
     assert service.store.ledger_length() == before  # nothing was decided
 
 
+def opa_error(response, status: int, code: str) -> dict:
+    """OPA's error shape: top-level `code` and a `message` string ("中文 / English"),
+    with govshare's bilingual `error` alongside."""
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["code"] == code and "result" not in body
+    zh, en = body["error"]["message"]["zh"], body["error"]["message"]["en"]
+    assert zh and en and body["message"] == f"{zh} / {en}"
+    return body
+
+
 def test_malformed_json_is_400(client):
     response = client.post("/v1/data/govshare/allow", content=b'{"input": ', headers={"content-type": "application/json"})
-    assert response.status_code == 400 and response.json()["error"]["code"] == "malformed_json"
+    assert opa_error(response, 400, "invalid_parameter")["error"]["code"] == "malformed_json"
     response = client.get("/v1/data/lib/state/grant", params={"input": "{not json"})
     assert response.status_code == 400 and response.json()["error"]["fields"][0]["field"] == "input"
     response = client.post("/v1/data/lib/state/grant", json=["not", "an", "object"])
     assert response.status_code == 400 and response.json()["error"]["fields"][0]["field"] == "body"
 
 
-def test_paths_outside_the_loaded_packages_are_404(client):
-    for path in ("no/such/package", "govshare/catalog", "", "gdsrx"):
+def test_unknown_paths_and_undefined_documents_are_200_without_result_like_opa(client):
+    # OPA: "The server returns 200 if the path refers to an undefined document ... the response will not
+    # contain a result property." Unknown paths, the base data and the root are no different.
+    for method in ("post", "get"):
+        for path in ("no/such/package", "govshare/catalog", "gdsrx", "doesnot/exist"):
+            kwargs = {"json": {"input": USE}} if method == "post" else {}
+            response = getattr(client, method)(f"/v1/data/{path}", **kwargs)
+            assert response.status_code == 200, (method, path)
+            assert "result" not in response.json() and "code" not in response.json()
+    root = client.get("/v1/data")
+    assert root.status_code == 200 and "result" not in root.json()
+    assert root.json()["warning"]["code"] == "api_usage_warning"  # the whole data document is not served
+    assert client.post("/v1/data", json={"input": USE}).status_code == 200
+
+
+def test_the_rego_test_packages_are_not_served(client):
+    assert client.get("/v1/data/gdsr/catalog/assessments").json()["result"]  # the package itself is
+    for path in ("gdsr/catalog/assessments_test", "gdsr/use/beyond_purpose_test"):
         response = client.post(f"/v1/data/{path}", json={"input": USE})
-        assert response.status_code == 404, path
-        error = response.json()["error"]
-        assert error["code"] == "not_found" and error["message"]["zh"] and error["message"]["en"]
-        assert "result" not in response.json()
+        assert response.status_code == 200 and "result" not in response.json(), path
+    # A prefix query leaves them out too.
+    prefix = client.post("/v1/data/gdsr/use", json={"input": USE}).json()["result"]
+    assert "beyond_purpose" in prefix and not [k for k in prefix if k.endswith("_test")]
 
 
 def test_a_rego_runtime_error_gives_no_result_and_names_the_rule(client):
-    # `fields` must be an array; a number makes a rule's `some .. in` fail at run time.
-    response = client.post("/v1/data/govshare/aggregate/result", json={"input": {**USE, "fields": 5}})
-    assert response.status_code == 422
-    body = response.json()
-    assert "result" not in body
+    # `fields` must be an array; a number makes a rule's `some .. in` fail at run time. The policies and
+    # data were checked at load, so the error is the input's: 400 in OPA's shape, with OPA's errors[].
+    rule = "data.gdsr.security.personal_information.involved"
+    response = client.post("/v1/data/gdsr/security/personal_information/involved", json={"input": {**USE, "fields": 5}})
+    body = opa_error(response, 400, "invalid_parameter")
+    (detail,) = body["errors"]
+    assert detail["location"]["file"].endswith(".rego") and detail["location"]["row"] > 0 and detail["message"]
     error = body["error"]
-    assert error["code"] == "evaluation_error" and error["rule"] == "data.govshare.aggregate.result"
+    assert error["code"] == "evaluation_error" and error["rule"] == rule
     assert error["location"].split(":")[0].endswith(".rego")
-    assert error["message"]["zh"] and error["message"]["en"]
+    assert rule in error["message"]["zh"] and rule in error["message"]["en"]
+
+
+def deep_input(levels: int) -> bytes:
+    return b'{"input": ' + b'{"a":' * levels + b"1" + b"}" * levels + b"}"
+
+
+@pytest.mark.parametrize("levels", [40, 128, 255, 300, 1100])
+def test_deeply_nested_input_is_400_naming_the_body_never_500(client, levels):
+    response = client.post("/v1/data/lib/state/use_actions", content=deep_input(levels),
+                           headers={"content-type": "application/json", "X-Request-ID": f"req-deep-{levels}"})
+    body = opa_error(response, 400, "invalid_parameter")
+    assert body["error"]["code"] == "json_too_deep" and body["error"]["fields"][0]["field"] == "body"
+    assert "32" in body["error"]["message"]["zh"] or "1024" in body["error"]["message"]["zh"]
+    assert response.headers["x-request-id"] == f"req-deep-{levels}"
+    # The decision paths are guarded the same way.
+    assert client.post("/v1/data/govshare/decision", content=deep_input(levels)).status_code == 400
+
+
+def test_deeply_nested_get_input_is_400_naming_the_query_parameter(client):
+    response = client.get("/v1/data/lib/state/use_actions", params={"input": '{"a":' * 300 + "1" + "}" * 300})
+    body = opa_error(response, 400, "invalid_parameter")
+    assert body["error"]["fields"][0]["field"] == "input" and body["error"]["fields"][0]["type"] == "too_deep"
+    shallow = client.get("/v1/data/lib/state/use_actions", params={"input": '{"a":' * 5 + "1" + "}" * 5})
+    assert shallow.status_code == 200
+
+
+@pytest.mark.parametrize("levels", [128, 300])
+def test_input_too_deep_for_the_engine_is_400_without_a_traceback(client, service, monkeypatch, caplog, levels):
+    # With the limit raised past what regorus (about 128 levels) or orjson (255 when writing) can take,
+    # their refusal is still the client's 400, never a 500, and nothing is logged with a traceback.
+    monkeypatch.setattr(service.settings, "max_json_depth", 5000)
+    with caplog.at_level(logging.INFO, logger="govshare"):
+        response = client.post("/v1/data/lib/state/use_actions", content=deep_input(levels))
+    body = opa_error(response, 400, "invalid_parameter")
+    assert body["error"]["code"] == "json_too_deep" and body["error"]["fields"][0]["field"] == "input"
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def test_a_backend_failure_is_a_closed_500_in_opas_shape_without_a_traceback(client, service, monkeypatch, caplog):
+    def broken(query, input_json):
+        raise RuntimeError("engine exploded")
+
+    monkeypatch.setattr(service.engine.backend, "evaluate", broken)
+    with caplog.at_level(logging.INFO, logger="govshare"):
+        response = client.post("/v1/data/lib/state/use_actions", json={"input": USE}, headers={"X-Request-ID": "req-engine-down"})
+    body = opa_error(response, 500, "internal_error")
+    assert "Traceback" not in response.text and "exploded" not in response.text
+    assert response.headers["x-request-id"] == "req-engine-down"
+    assert not [r for r in caplog.records if r.exc_info]
+    failures = [r for r in caplog.records if r.name == "govshare.opa"]
+    assert failures and "engine exploded" in failures[0].getMessage()
+
+
+def test_get_on_the_decision_paths_answers_but_writes_nothing(client, service):
+    before = service.store.ledger_length()
+    # The holder passing the data to a third party: on POST this is logged and suspends the grant.
+    denied = client.get("/v1/data/govshare/allow", params={"input": json.dumps(THIRD_PARTY, ensure_ascii=False)})
+    assert denied.status_code == 200 and denied.json()["result"] is False
+    full = client.get("/v1/data/govshare/decision", params={"input": json.dumps(THIRD_PARTY, ensure_ascii=False)}).json()
+    assert full["result"]["outcome"] == "deny" and full["decision_id"] == full["result"]["decision_id"]
+    # An allowed use: on POST it leaves a usage record.
+    allowed = client.get("/v1/data/govshare/allow", params={"input": json.dumps(USE, ensure_ascii=False)})
+    assert allowed.status_code == 200 and allowed.json()["result"] is True
+    assert service.store.ledger_length() == before
+    with pytest.raises(NotFound):
+        service.store.record(f"r-{allowed.json()['decision_id']}")
+    assert service.store.grant("g-2026-0001").status.value == "active"
+    assert full["decision_id"] not in ledger_refs(service)
+    # The route says so, in both languages.
+    get = client.get("/openapi.json").json()["paths"]["/v1/data/{path}"]["get"]["description"]
+    assert "不写入任何内容" in get and "nothing is written" in get
+
+
+def test_opa_errors_carry_opas_code_and_message(app, client):
+    assert opa_error(TestClient(app).post("/v1/data/govshare/allow", json={"input": USE}), 401, "unauthorized")
+    assert opa_error(client.put("/v1/data/lib/state/use_actions", json={}), 405, "invalid_operation")
+    missing = opa_error(client.post("/v1/data/govshare/allow", json={}), 400, "invalid_parameter")
+    assert missing["error"]["fields"][0]["field"] == "input"
 
 
 def test_the_data_api_refuses_writes(client):
