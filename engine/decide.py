@@ -22,7 +22,7 @@ from .backend import RegoBackend
 from .explain import explain_obligation, explain_violation
 from .models import BEIJING, AccessEvent, CatalogEntry, Decision, Grant, Obligation, Text, Violation
 from .metadata import RULE_KINDS
-from .policyset import AGGREGATE_QUERY, PolicySet
+from .policyset import PolicySet
 from .regulations import REGULATIONS, layers_for, liability_problem
 
 log = logging.getLogger("govshare.engine")
@@ -134,10 +134,10 @@ class DecisionEngine:
         self.snapshot = snapshot
         self.data_revision = snapshot.revision
         self._policy_data = policies.data()
-        backend.load(policies.modules, snapshot.data_json(self._policy_data).decode())
+        backend.load(policies.serving_modules, snapshot.data_json(self._policy_data).decode())
 
     def replace_data(self, snapshot: DataSnapshot) -> None:
-        self.backend.load(self.policies.modules, snapshot.data_json(self._policy_data).decode())
+        self.backend.load(self.policies.serving_modules, snapshot.data_json(self._policy_data).decode())
         self.snapshot, self.data_revision = snapshot, snapshot.revision
         if self._cache is not None:
             with self._cache_lock:
@@ -247,12 +247,23 @@ class DecisionEngine:
                 self._cache[key] = value
 
     def _evaluate(self, input_json: str, day: date, layers: set[str]) -> tuple[list[Violation], list[Violation], list[Obligation]]:
-        raw = self.backend.evaluate(AGGREGATE_QUERY, input_json)
-        if not isinstance(raw, dict) or not all(isinstance(raw.get(kind), dict) for kind in RULE_KINDS):
-            raise ValueError(f"policy result has an unexpected shape: {str(raw)[:200]}")
         found: dict[str, list] = {kind: [] for kind in RULE_KINDS}
+        # A layer in force that has no rules in this policy set has nothing to say.
+        for layer in sorted(layers & set(self.policies.layers)):
+            raw = self.backend.evaluate(self.policies.layer_query(layer), input_json)
+            if not isinstance(raw, dict) or not all(isinstance(raw.get(kind), dict) for kind in RULE_KINDS):
+                raise ValueError(f"policy result has an unexpected shape: {str(raw)[:200]}")
+            self._explain(raw, day, layers, found)
+        found["violation"].sort(key=_sort_key)
+        found["breach"].sort(key=_sort_key)
+        found["obligation"].sort(key=lambda o: (o.regulation, o.article, o.code))
+        return found["violation"], found["breach"], found["obligation"]
+
+    def _explain(self, raw: dict[str, Any], day: date, layers: set[str], found: dict[str, list]) -> None:
         for kind in RULE_KINDS:
             for package, facts_list in raw[kind].items():
+                if not facts_list:
+                    continue
                 meta = self.policies.rules[package]
                 # Only the layers that apply to this event, as they stood on its date.
                 if meta.regulation not in layers or not meta.in_force(day):
@@ -266,7 +277,3 @@ class DecisionEngine:
                     if "liability" in facts and (why := liability_problem(REGULATIONS[meta.regulation], facts["liability"])):
                         raise ValueError(f"{package} emitted an invalid liability: {why}")
                     found[kind].append(explain_violation(meta, facts))
-        found["violation"].sort(key=_sort_key)
-        found["breach"].sort(key=_sort_key)
-        found["obligation"].sort(key=lambda o: (o.regulation, o.article, o.code))
-        return found["violation"], found["breach"], found["obligation"]

@@ -32,7 +32,8 @@ from adapters.service import PROJECT_ROOT
 from adapters.storage.store import demo_catalog
 from engine.decide import DataSnapshot, DecisionEngine
 from engine.models import AccessEvent, CatalogEntry, Grant
-from engine.policyset import AGGREGATE_QUERY, load_policy_set
+from engine.policyset import load_policy_set
+from engine.regulations import layers_for
 
 ITERATIONS = int(os.environ.get("GOVSHARE_BENCH_ITERATIONS", "3000"))
 SIZES = [int(s) for s in os.environ.get("GOVSHARE_BENCH_SIZES", "100,10000,100000").split(",")]
@@ -107,7 +108,9 @@ def in_process(console: Console) -> list[dict]:
         for name, raw_event in EVENTS.items():
             event = AccessEvent.model_validate(raw_event)
             input_json = orjson.dumps(event.model_dump(mode="json", exclude_none=True)).decode()
-            raw = measure(lambda: backend.evaluate(AGGREGATE_QUERY, input_json), f"{size} {name} raw")
+            # The floor: the Rego evaluations a decision makes (one per layer in force), nothing else.
+            queries = [policies.layer_query(r.key) for r in layers_for(event.jurisdiction, event.at.date())]
+            raw = measure(lambda: [backend.evaluate(q, input_json) for q in queries], f"{size} {name} raw")
             full = measure(lambda: engine.decide(event), f"{size} {name} decide")
             hit = measure(lambda: cached_engine.decide(event), f"{size} {name} cache hit")
             results.append({"catalogue": size, "event": name, "load_s": load_s, "rss_mib": rss, "raw_eval": raw,
