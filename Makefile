@@ -44,7 +44,12 @@ check: $(STAMP)
 rego-test: $(STAMP)
 	$(BIN)/govshare test
 
+# The HTTP part drives load with Debian's wrk; install it when missing and
+# apt-get can be used, else the bench falls back to a (slower) Python client.
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	  (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)) ; } || \
+	  echo "wrk not installed: the HTTP part uses a Python client, which limits what it can measure"
 	$(BIN)/python -m tests.bench.bench_decisions
 
 clean:

@@ -3,6 +3,7 @@ and the HTTP client over it."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from adapters.http.app import create_app
 from adapters.service import PROJECT_ROOT, Service, Settings, build_service
 
 POLICY_DIR = PROJECT_ROOT / "policies"
+
+# The README's example: a department passes population data to a company
+# without the provider's consent (GDSR art 25(1)).
+THIRD_PARTY_TRANSFER = json.loads((PROJECT_ROOT / "examples" / "transfer-to-third-party.json").read_text(encoding="utf-8"))
 
 
 ADMIN_TOKEN = "gs_test_admin_token"

@@ -10,7 +10,7 @@ from typing import Any
 from typing import Literal
 
 import orjson
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -324,9 +324,20 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
             422: {"description": "字段缺失或取值无效 / a field is missing or invalid", "content": {"application/json": {"example": ERROR_EXAMPLE}}},
         },
     )
-    async def decide(event: AccessEvent, request: Request) -> Any:
+    async def decide(
+        event: AccessEvent,
+        request: Request,
+        dry_run: bool = Query(False, description="试算：只作决策，不记台账、不生成使用记录、不暂停授权（控制台的决策试算用此方式）"
+                              " / try it: decide but write nothing — no ledger entry, no usage record, no suspension (the console's playground)"),
+    ) -> Any:
         # Deliberately async: evaluation runs on the event-loop thread, so each
         # worker process needs exactly one regorus engine.
+        if dry_run:
+            lifecycle.refresh()
+            # A trial is not a decision of record: no ledger, no metrics.
+            decision = lifecycle.engine.decide(event)
+            request.state.decision_ids.append(decision.decision_id)
+            return decision
         return decide_and_observe([event], request)[0]
 
     def decide_and_observe(events: list[AccessEvent], request: Request) -> list[Decision]:

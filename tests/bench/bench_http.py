@@ -1,11 +1,18 @@
 """HTTP part of `make bench`: single-decision throughput and latency under a
 bounded local load (loopback only), next to a bare FastAPI endpoint with the
-same body measured in the same run; batch decisions/s; 1 vs 2 workers."""
+same body measured in the same run; batch decisions/s; 1 vs 2 workers.
+
+The load comes from `wrk` (Debian's package; `make bench` installs it when it
+can) for a fixed time per server: a Python client cannot outrun the server on
+two cores and would measure itself. Without wrk an httpx client is used, and
+the report says so."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -13,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import orjson
@@ -57,23 +65,62 @@ async def _load(url: str, path: str, body: bytes, concurrency: int, total: int) 
     latencies: list[float] = []
     counter = iter(range(total))
     async with httpx.AsyncClient(base_url=url, limits=httpx.Limits(max_connections=concurrency), timeout=30) as client:
+        async def send():
+            return await (client.get(path, headers=headers) if body is None else client.post(path, content=body, headers=headers))
+
         async def worker() -> None:
             for _ in counter:
                 started = time.perf_counter()
-                response = await client.post(path, content=body, headers=headers)
+                response = await send()
                 latencies.append(time.perf_counter() - started)
                 if response.status_code != 200:
                     raise RuntimeError(f"{path}: HTTP {response.status_code} {response.text[:300]}")
 
         for _ in range(50):  # warm up
-            await client.post(path, content=body, headers=headers)
+            await send()
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         elapsed = time.perf_counter() - started
     return elapsed, latencies
 
 
-def load(url: str, path: str, body: bytes, concurrency: int, total: int) -> dict[str, float]:
+WRK_SECONDS = int(os.environ.get("GOVSHARE_BENCH_HTTP_SECONDS", "8"))
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s)", text)
+    if not match:
+        raise RuntimeError(f"cannot read wrk's latency {text!r}")
+    number, unit = match.groups()
+    return float(number) * _UNITS[unit]
+
+
+def load_wrk(url: str, path: str, body: bytes | None, concurrency: int) -> dict[str, float]:
+    """A fixed-time wrk run; POST `body` or GET `path` as given."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(f'wrk.headers["Authorization"] = "Bearer {TOKEN}"\n')
+        if body is not None:
+            Path(script.name + ".json").write_bytes(body)
+            script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n')
+            script.write(f'local f = io.open("{script.name}.json", "rb")\nwrk.body = f:read("*a")\nf:close()\n')
+    try:
+        run = subprocess.run(["wrk", "-t", "2", "-c", str(concurrency), "-d", f"{WRK_SECONDS}s", "--timeout", "30s", "--latency", "-s", script.name, url + path],
+                             capture_output=True, text=True, timeout=WRK_SECONDS + 60, check=True)
+    finally:
+        Path(script.name).unlink(missing_ok=True)
+        Path(script.name + ".json").unlink(missing_ok=True)
+    out = run.stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"{path}: wrk saw errors:\n{out}")
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"requests": requests, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50_ms": _ms(re.search(r"50%\s+(\S+)", out).group(1)), "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1))}
+
+
+def load(url: str, path: str, body: bytes | None, concurrency: int, total: int) -> dict[str, float]:
+    if shutil.which("wrk"):
+        return load_wrk(url, path, body, concurrency)
     elapsed, latencies = asyncio.run(_load(url, path, body, concurrency, total))
     latencies.sort()
     return {"requests": total, "rps": total / elapsed, "p50_ms": statistics.median(latencies) * 1000,
@@ -81,14 +128,21 @@ def load(url: str, path: str, body: bytes, concurrency: int, total: int) -> dict
 
 
 def run(total: int = 3000, concurrency: int = 16, batch_size: int = 100) -> dict:
-    results: dict = {"total_requests": total, "concurrency": concurrency}
+    results: dict = {"load_generator": f"wrk, {WRK_SECONDS} s per row" if shutil.which("wrk") else f"httpx, {total} requests per row",
+                     "concurrency": concurrency}
     single = orjson.dumps(EVENT)
+    # The same decision through the OPA Data API's GET, which evaluates and writes
+    # nothing: the decision without its usage record and ledger entry.
+    read_only = "/v1/data/govshare/allow?input=" + quote(single.decode())
     with tempfile.TemporaryDirectory() as tmp:
         for name, kind, workers in (("bare FastAPI, 1 worker", "bare", 1), ("govshare, 1 worker", "govshare", 1),
                                     ("bare FastAPI, 2 workers", "bare", 2), ("govshare, 2 workers", "govshare", 2)):
             proc, url = start(kind, workers, str(Path(tmp) / name.replace(" ", "_").replace(",", "")))
             try:
                 results[name] = load(url, "/v1/decisions", single, concurrency, total)
+                if kind == "govshare":
+                    results[f"govshare decision only (GET, writes nothing), {workers} worker{'s' if workers > 1 else ''}"] = \
+                        load(url, read_only, None, concurrency, total)
                 if kind == "govshare" and workers == 1:
                     batch = orjson.dumps({"events": [EVENT] * batch_size})
                     measured = load(url, "/v1/decisions:batch", batch, 4, max(20, total // batch_size))
@@ -100,4 +154,7 @@ def run(total: int = 3000, concurrency: int = 16, batch_size: int = 100) -> dict
     results["ratio_1_worker"] = results["govshare, 1 worker"]["rps"] / results["bare FastAPI, 1 worker"]["rps"]
     results["ratio_2_workers"] = results["govshare, 2 workers"]["rps"] / results["bare FastAPI, 2 workers"]["rps"]
     results["scaling_2_over_1"] = results["govshare, 2 workers"]["rps"] / results["govshare, 1 worker"]["rps"]
+    ro1, ro2 = (results[f"govshare decision only (GET, writes nothing), {w}"] for w in ("1 worker", "2 workers"))
+    results["ratio_read_only_1_worker"] = ro1["rps"] / results["bare FastAPI, 1 worker"]["rps"]
+    results["scaling_read_only_2_over_1"] = ro2["rps"] / ro1["rps"]
     return results

@@ -168,6 +168,13 @@ def test_switching_to_english_shows_the_english_text(page, served):
 
 
 def test_auditor_cannot_submit_but_reads_the_decision_log(page, served):
+    # The playground's trials are not logged; a platform's decision is.
+    import httpx
+
+    from tests.conftest import THIRD_PARTY_TRANSFER
+
+    logged = httpx.post(served["base"] + "/v1/decisions", json=THIRD_PARTY_TRANSFER, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    assert logged.status_code == 200 and logged.json()["outcome"] == "deny", logged.text
     sign_in(page, served["base"], served["auditor"])
     assert page.locator("#who").get_attribute("data-role") == "auditor"
     page.click('.tab[data-tab="playground"]')

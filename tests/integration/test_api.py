@@ -231,3 +231,20 @@ def test_nesting_up_to_the_limit_is_accepted(client, service, monkeypatch):
     # ... 4 levels does not.
     over = client.post("/v1/decisions", json={**USE, "scenario": {"a": {"b": {"c": 1}}}})
     assert over.status_code == 400 and over.json()["error"]["code"] == "json_too_deep"
+
+
+def test_a_dry_run_decides_but_writes_nothing(client):
+    from tests.conftest import THIRD_PARTY_TRANSFER
+
+    entries = client.get("/v1/ledger/verify").json()["entries"]
+    trial = client.post("/v1/decisions", params={"dry_run": "true"}, json=THIRD_PARTY_TRANSFER)
+    assert trial.status_code == 200, trial.text
+    assert trial.json()["outcome"] == "deny" and "GDSR-25-THIRD-PARTY" in codes(trial.json())
+    # A real misuse would have suspended the grant (art 27(2)) and logged the decision.
+    assert client.get("/v1/grants/g-2026-0001").json()["status"] == "active"
+    assert client.get("/v1/ledger/verify").json()["entries"] == entries
+    records = client.get("/v1/records", params={"grant": "g-2026-0001"}).json()
+    allowed = client.post("/v1/decisions", params={"dry_run": "true"}, json=USE)
+    assert allowed.json()["outcome"] == "allow", allowed.text
+    # An allowed use of record writes a usage record (art 29(2)); a trial does not.
+    assert client.get("/v1/records", params={"grant": "g-2026-0001"}).json() == records

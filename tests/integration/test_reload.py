@@ -13,20 +13,9 @@ from fastapi.testclient import TestClient
 
 from adapters.http.app import create_app
 from adapters.service import build_service
-from tests.conftest import ADMIN, POLICY_DIR, make_settings
+from tests.conftest import ADMIN, POLICY_DIR, THIRD_PARTY_TRANSFER, make_settings
 
-EVENT = {
-    "action": "transfer",
-    "at": "2026-03-02T10:00:00+08:00",
-    "requester": {"department": "示范区民政局"},
-    "dataset": "ds-population-basic",
-    "fields": ["name"],
-    "purpose": "社会救助资格审核",
-    "grant": "g-2026-0001",
-    "recipient": {"kind": "third_party", "name": "某科技有限公司"},
-    "pi_basis": "《个人信息保护法》第十三条第一款第三项",
-    "controls": ["传输加密", "访问权限控制", "操作日志留存"],
-}
+EVENT = THIRD_PARTY_TRANSFER
 APP_CONTENTS = "gdsr/sharing/application_contents/application_contents.rego"
 
 

@@ -18,23 +18,11 @@ from adapters.service import build_service
 from engine.models import AccessEvent
 from engine.policyset import AGGREGATE_QUERY, load_policy_set
 from adapters.regorus_backend import RegorusBackend
-from tests.conftest import POLICY_DIR, make_settings, restore_demo
+from tests.conftest import POLICY_DIR, THIRD_PARTY_TRANSFER, make_settings, restore_demo
 
 WIDE = {"COLUMNS": "250"}
 
-TRANSFER = {
-    "action": "transfer",
-    "at": "2026-03-02T10:00:00+08:00",
-    "requester": {"department": "示范区民政局"},
-    "dataset": "ds-population-basic",
-    "fields": ["name"],
-    "purpose": "社会救助资格审核",
-    "scenario": "最低生活保障申请审核",
-    "grant": "g-2026-0001",
-    "recipient": {"kind": "third_party", "name": "某科技有限公司"},
-    "pi_basis": "《个人信息保护法》第十三条第一款第三项",
-    "controls": ["传输加密", "访问权限控制", "操作日志留存"],
-}
+TRANSFER = {**THIRD_PARTY_TRANSFER, "scenario": "最低生活保障申请审核"}
 TRANSFER_2 = {**TRANSFER, "requester": {"department": "示范区医疗保障局"}, "grant": "g-2026-0005",
               "purpose": "医保待遇资格认证", "recipient": {"kind": "third_party", "name": "某保险公司"}}
 USE = {**TRANSFER, "action": "use", "recipient": {"kind": "self"}}

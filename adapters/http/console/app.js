@@ -321,7 +321,8 @@
     button.disabled = true;
     $("#result").textContent = t("pg.sending");
     try {
-      const res = await api("/v1/decisions", { method: "POST", json: event });
+      // A trial: decided like any other, but nothing is logged, recorded or suspended.
+      const res = await api("/v1/decisions?dry_run=true", { method: "POST", json: event });
       if (!res.ok) {
         state.lastResult = { event, error: apiError(res) };
       } else {
