@@ -47,6 +47,14 @@ class RegorusBackend:
             return [problem_from_engine(str(exc), modules[0][0] if modules else "<none>")]
         return []
 
+    def action_guards(self, modules: list[tuple[str, str]], emitting: dict[str, tuple[str, ...]]) -> dict[str, frozenset[str] | None]:
+        """For each package, the actions that can make it emit anything (None:
+        every action); see adapters/rego_guards.py."""
+        from .rego_guards import GuardAnalysis
+
+        analysis = GuardAnalysis(modules)
+        return {package: analysis.package_actions(package, names) for package, names in emitting.items()}
+
     def load(self, modules: list[tuple[str, str]], data_json: str) -> None:
         with self._lock:
             self._modules = list(modules)

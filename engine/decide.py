@@ -199,7 +199,7 @@ class DecisionEngine:
             key = (self.policies.revision, self.data_revision, input_json)
             cached = self._cache_get(key)
             if cached is None:
-                cached = self._evaluate(input_json, day, {r.key for r in layers})
+                cached = self._evaluate(input_json, event.action.value, day, {r.key for r in layers})
                 self._cache_put(key, cached)
             violations, breaches, obligations = cached
         except Exception as exc:  # fail closed on anything: the backend, the result, the explanation
@@ -246,11 +246,11 @@ class DecisionEngine:
             with self._cache_lock:
                 self._cache[key] = value
 
-    def _evaluate(self, input_json: str, day: date, layers: set[str]) -> tuple[list[Violation], list[Violation], list[Obligation]]:
+    def _evaluate(self, input_json: str, action: str, day: date, layers: set[str]) -> tuple[list[Violation], list[Violation], list[Obligation]]:
         found: dict[str, list] = {kind: [] for kind in RULE_KINDS}
         # A layer in force that has no rules in this policy set has nothing to say.
         for layer in sorted(layers & set(self.policies.layers)):
-            raw = self.backend.evaluate(self.policies.layer_query(layer), input_json)
+            raw = self.backend.evaluate(self.policies.layer_query(layer, action), input_json)
             if not isinstance(raw, dict) or not all(isinstance(raw.get(kind), dict) for kind in RULE_KINDS):
                 raise ValueError(f"policy result has an unexpected shape: {str(raw)[:200]}")
             self._explain(raw, day, layers, found)

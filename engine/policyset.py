@@ -15,11 +15,13 @@ from .backend import RegoBackend
 from .calendar import WorkingCalendar, load_calendar
 from .errors import PolicyError, PolicyProblem
 from .metadata import EMITTED_RULE, RULE_KINDS, RegoFile, RuleMeta, parse_file, placeholders, rule_meta
+from .models import Action
 from .regulations import REGULATIONS, liability_problem
 
 AGGREGATE_PACKAGE = "govshare.aggregate"
 AGGREGATE_QUERY = f"data.{AGGREGATE_PACKAGE}.result"
 AGGREGATE_PATH = "<generated>/govshare_aggregate.rego"
+ACTIONS = tuple(a.value for a in Action)
 
 
 @dataclass
@@ -28,6 +30,9 @@ class PolicySet:
     files: list[RegoFile]
     rules: dict[str, RuleMeta]  # package → metadata
     test_packages: dict[str, RegoFile] = field(default_factory=dict)
+    # package → the actions that can make it emit anything, proved from the
+    # source by the backend; a package not listed (or None) is reached by all.
+    actions: dict[str, frozenset[str] | None] = field(default_factory=dict)
     jurisdictions: frozenset[str] = frozenset()
     revision: str = ""
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
@@ -54,29 +59,41 @@ class PolicySet:
         return sorted({m.regulation for m in self.rules.values()})
 
     @staticmethod
-    def layer_query(layer: str) -> str:
-        """The rule gathering one layer's results: a decision evaluates only the
-        layers that apply to its event."""
-        return f"data.{AGGREGATE_PACKAGE}.layer_{layer}"
+    def layer_query(layer: str, action: str) -> str:
+        """The rule gathering what one layer's rules say about one action: a
+        decision evaluates only the layers in force, and in each only the
+        packages its action can reach."""
+        return f"data.{AGGREGATE_PACKAGE}.{_layer_rule(layer, action)}"
 
-    @cached_property
-    def layer_queries(self) -> tuple[str, ...]:
-        return tuple(self.layer_query(layer) for layer in self.layers)
+    def reaches(self, package: str, action: str) -> bool:
+        """Whether an event of `action` can make `package` emit anything
+        (`actions` is proved from the source; unknown means yes)."""
+        actions = self.actions.get(package)
+        return actions is None or action in actions
 
     def aggregate_module(self) -> str:
         """Rules that gather the packages' violations, breaches and obligations:
-        `result` for all of them, `layer_<regulation>` for each layer, so a
-        decision is one evaluation per layer in force."""
-        def gather(layer: str | None) -> str:
+        `result` for all of them, `layer_<regulation>_<action>` for each layer
+        and action, so a decision is one evaluation per layer in force over only
+        the packages its action can reach."""
+        def gather(packages: list[str]) -> str:
             def entries(kind: str) -> str:
                 # One entry a line: regorus refuses lines over 1,024 columns.
-                pkgs = sorted(p for p, m in self.rules.items() if kind in m.emits and layer in (None, m.regulation))
-                return "".join(f'\t\t"{p}": data.{p}.{kind},\n' for p in pkgs)
+                return "".join(f'\t\t"{p}": data.{p}.{kind},\n' for p in packages if kind in self.rules[p].emits)
 
             return "{\n" + "".join(f'\t"{kind}": {{\n{entries(kind)}\t}},\n' for kind in RULE_KINDS) + "}\n"
 
-        layers = "".join(f"\n{self.layer_query(layer).rsplit('.', 1)[1]} := {gather(layer)}" for layer in self.layers)
-        return f"package {AGGREGATE_PACKAGE}\n\nimport rego.v1\n\nresult := {gather(None)}{layers}"
+        everything = sorted(self.rules)
+        parts = [f"package {AGGREGATE_PACKAGE}\n\nimport rego.v1\n\nresult := {gather(everything)}"]
+        for layer in self.layers:
+            for action in ACTIONS:
+                packages = [p for p in everything if self.rules[p].regulation == layer and self.reaches(p, action)]
+                parts.append(f"\n{_layer_rule(layer, action)} := {gather(packages)}")
+        return "".join(parts)
+
+
+def _layer_rule(layer: str, action: str) -> str:
+    return f"layer_{layer}_{action}"
 
 
 def read_files(root: Path) -> list[RegoFile]:
@@ -158,7 +175,10 @@ def load_policy_set(root: Path | str, backend: RegoBackend) -> PolicySet:
     if not problems:
         # Compile everything, including tests: an unknown builtin or a syntax
         # error anywhere refuses the set.
-        problems.extend(backend.compile(policy_set.modules, [AGGREGATE_QUERY, *policy_set.layer_queries]))
+        problems.extend(backend.compile(policy_set.modules, [AGGREGATE_QUERY]))
+    if not problems and hasattr(backend, "action_guards"):
+        rule_modules = [(f.path, f.text) for f in files if not f.is_test]
+        policy_set.actions = backend.action_guards(rule_modules, {p: tuple(sorted(m.emits)) for p, m in rules.items()})
     if problems:
         raise PolicyError(sorted(problems, key=lambda p: (p.file, p.line, p.col)))
     return policy_set

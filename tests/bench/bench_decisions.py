@@ -108,8 +108,9 @@ def in_process(console: Console) -> list[dict]:
         for name, raw_event in EVENTS.items():
             event = AccessEvent.model_validate(raw_event)
             input_json = orjson.dumps(event.model_dump(mode="json", exclude_none=True)).decode()
-            # The floor: the Rego evaluations a decision makes (one per layer in force), nothing else.
-            queries = [policies.layer_query(r.key) for r in layers_for(event.jurisdiction, event.at.date())]
+            # The floor: the Rego evaluations a decision makes (one per layer in force, over the
+            # packages its action reaches), nothing else.
+            queries = [policies.layer_query(r.key, event.action.value) for r in layers_for(event.jurisdiction, event.at.date())]
             raw = measure(lambda: [backend.evaluate(q, input_json) for q in queries], f"{size} {name} raw")
             full = measure(lambda: engine.decide(event), f"{size} {name} decide")
             hit = measure(lambda: cached_engine.decide(event), f"{size} {name} cache hit")

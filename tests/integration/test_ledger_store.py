@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-import time
 
 from sqlalchemy import text
 
@@ -14,10 +13,16 @@ from adapters.storage.store import Store
 from engine.ledger import verify_chain
 
 WRITER = textwrap.dedent("""
-    import sys, time
+    import pathlib, sys, time
     from adapters.storage.store import Store
     store = Store(sys.argv[1])
-    time.sleep(max(0.0, float(sys.argv[4]) - time.time()))  # start together
+    # Start together: say "ready", then wait until every writer has (a fixed
+    # start time is not enough on a loaded machine, where imports can outlast it).
+    barrier = pathlib.Path(sys.argv[4])
+    (barrier / sys.argv[2]).touch()
+    deadline = time.time() + 120
+    while len(list(barrier.iterdir())) < int(sys.argv[5]) and time.time() < deadline:
+        time.sleep(0.005)
     for i in range(int(sys.argv[3])):
         store.transaction(lambda s: Store.append(s, "decision", f"{sys.argv[2]}-{i}", {"writer": sys.argv[2], "i": i},
                                                  policy_revision="sha256:p", law_version="gdsr@2025-08-01", data_revision="sha256:d"))
@@ -36,12 +41,13 @@ def test_appended_entries_form_a_valid_chain(db_url):
     assert verify_chain(store.ledger(batch=7)) == (20, None)
 
 
-def test_two_processes_appending_at_once_keep_one_valid_chain(db_url):
+def test_two_processes_appending_at_once_keep_one_valid_chain(db_url, tmp_path):
     Store(db_url)  # migrate once before the writers start
     per_writer = 150
-    start = str(time.time() + 3)
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, db_url, name, str(per_writer), start], stderr=subprocess.PIPE)
-               for name in ("a", "b")]
+    names = ("a", "b")
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, db_url, name, str(per_writer), str(tmp_path), str(len(names))],
+                                stderr=subprocess.PIPE)
+               for name in names]
     for writer in writers:
         _, err = writer.communicate(timeout=300)
         assert writer.returncode == 0, err.decode()

@@ -1,0 +1,190 @@
+"""Which actions can make a rule package emit anything, read from regorus' AST.
+
+A decision need not evaluate a package whose every violation, breach and
+obligation rule is guarded by a test on `input.action` that the event's action
+cannot pass: such a package emits nothing for that event, so skipping it gives
+the same decision. This module proves that from the policy source and nothing
+else; whatever it cannot prove counts as "every action" (the package is always
+evaluated), so a rule is never skipped by mistake.
+
+A guard is a conjunct of a rule body, not negated and without `with`:
+- `input.action == "use"` (either side);
+- `input.action in {"use", "transfer"}`, or `in` a rule (local or through an
+  import) defined only as a constant set of strings;
+- a local rule, each of whose bodies is guarded (`applies if input.action in …`).
+A body's actions are the intersection of its guards; a rule's are the union over
+its bodies (an `else` branch is a body too); a package's the union over its
+emitting rules.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import regorus
+
+Actions = frozenset[str] | None  # None: not provable, evaluate for every action
+
+_MAX_DEPTH = 8
+
+
+def _var(node: Any) -> str | None:
+    return node["Var"]["value"] if isinstance(node, dict) and "Var" in node else None
+
+
+def _path(node: Any) -> list[str] | None:
+    """`a.b.c` as ["a", "b", "c"]; None for anything else (calls, indexes, …)."""
+    if not isinstance(node, dict):
+        return None
+    if "Var" in node:
+        return [node["Var"]["value"]]
+    if "RefDot" in node:
+        base = _path(node["RefDot"]["refr"])
+        field = node["RefDot"]["field"]
+        name = field[1] if isinstance(field, list) and len(field) == 2 else None
+        return base + [name] if base is not None and isinstance(name, str) else None
+    return None
+
+
+def _strings(node: Any) -> frozenset[str] | None:
+    if isinstance(node, dict) and "Set" in node:
+        items = node["Set"]["items"]
+        if all(isinstance(i, dict) and "String" in i for i in items):
+            return frozenset(i["String"]["value"] for i in items)
+    return None
+
+
+def _is_action(node: Any) -> bool:
+    return _path(node) == ["input", "action"]
+
+
+class _Module:
+    def __init__(self, package: list[str], rules: dict[str, list[dict]], aliases: dict[str, list[str]]):
+        self.package, self.rules, self.aliases = package, rules, aliases
+        self.defaults: set[str] = set()  # a default value holds whatever the action
+
+
+class GuardAnalysis:
+    def __init__(self, modules: list[tuple[str, str]]):
+        self.by_package: dict[tuple[str, ...], _Module] = {}
+        for path, text in modules:
+            engine = regorus.Engine()
+            engine.add_policy(path, text)
+            for entry in json.loads(engine.get_ast_as_json()):
+                self._read(entry)
+
+    def _read(self, entry: dict) -> None:
+        ast, source = entry["ast"], entry["source"]["contents"]
+        package = _path(ast["package"]["refr"])
+        if package is None:
+            return
+        aliases: dict[str, list[str]] = {}
+        for imp in ast.get("imports", []):
+            target = _path(imp["refr"])
+            if not target or target[0] != "data":
+                continue
+            span = imp.get("as")
+            name = source[span["start"]:span["end"]] if isinstance(span, dict) else target[-1]
+            aliases[name] = target[1:]
+        module = self.by_package.setdefault(tuple(package), _Module(package, {}, aliases))
+        module.aliases.update(aliases)
+        for rule in ast.get("rules", []):
+            if "Default" in rule:
+                name = _var(rule["Default"].get("refr"))
+                module.defaults.add(name or "")
+                continue
+            spec = rule.get("Spec")
+            if not spec:
+                continue
+            head = spec["head"]
+            kind = next(iter(head))
+            name = _var(head[kind].get("refr"))
+            if name is not None:
+                module.rules.setdefault(name, []).append(spec)
+
+    # --- constants and helpers ---------------------------------------------
+
+    def _lookup(self, module: _Module, path: list[str]) -> tuple[_Module, str] | None:
+        """The module and rule a reference in `module` names, if it names a rule."""
+        if len(path) == 1 and path[0] in module.rules:
+            return module, path[0]
+        if path[0] in module.aliases:
+            path = module.aliases[path[0]] + path[1:]
+        elif path[0] == "data":
+            path = path[1:]
+        else:
+            return None
+        target = self.by_package.get(tuple(path[:-1]))
+        return (target, path[-1]) if target and path[-1] in target.rules else None
+
+    def _constant_set(self, module: _Module, node: Any) -> frozenset[str] | None:
+        literal = _strings(node)
+        if literal is not None:
+            return literal
+        path = _path(node)
+        found = self._lookup(module, path) if path else None
+        if not found:
+            return None
+        target, name = found
+        specs = target.rules[name]
+        if name in target.defaults or len(specs) != 1 or specs[0]["bodies"] or "Compr" not in specs[0]["head"]:
+            return None
+        assign = specs[0]["head"]["Compr"].get("assign")
+        return _strings(assign["value"]) if assign else None
+
+    def _literal_guard(self, module: _Module, stmt: dict, depth: int) -> Actions:
+        if stmt.get("with_mods"):
+            return None
+        literal = stmt.get("literal", {})
+        if "Expr" not in literal:  # NotExpr, SomeVars, SomeIn, Every: no guard
+            return None
+        expr = literal["Expr"]["expr"]
+        if "BoolExpr" in expr and expr["BoolExpr"]["op"] == "Eq":
+            lhs, rhs = expr["BoolExpr"]["lhs"], expr["BoolExpr"]["rhs"]
+            for a, b in ((lhs, rhs), (rhs, lhs)):
+                if _is_action(a) and isinstance(b, dict) and "String" in b:
+                    return frozenset([b["String"]["value"]])
+            return None
+        if "Membership" in expr and expr["Membership"].get("key") is None and _is_action(expr["Membership"]["value"]):
+            return self._constant_set(module, expr["Membership"]["collection"])
+        name = _var(expr)
+        if name is not None and name in module.rules:
+            return self._rule_actions(module, name, depth + 1)
+        return None
+
+    def _body_actions(self, module: _Module, body: dict, depth: int) -> Actions:
+        found: Actions = None
+        for stmt in body["query"]["stmts"]:
+            guard = self._literal_guard(module, stmt, depth)
+            if guard is not None:
+                found = guard if found is None else found & guard
+        return found
+
+    def _rule_actions(self, module: _Module, name: str, depth: int = 0) -> Actions:
+        if depth > _MAX_DEPTH or name in module.defaults:
+            return None
+        actions: set[str] = set()
+        for spec in module.rules[name]:
+            if not spec["bodies"]:
+                return None  # a rule with no body holds whatever the action
+            for body in spec["bodies"]:
+                guard = self._body_actions(module, body, depth)
+                if guard is None:
+                    return None
+                actions |= guard
+        return frozenset(actions)
+
+    def package_actions(self, package: str, emitting: tuple[str, ...]) -> Actions:
+        module = self.by_package.get(tuple(package.split(".")))
+        if module is None:
+            return None
+        actions: set[str] = set()
+        for name in emitting:
+            if name not in module.rules:
+                continue
+            found = self._rule_actions(module, name)
+            if found is None:
+                return None
+            actions |= found
+        return frozenset(actions)
