@@ -19,3 +19,9 @@ class RegoBackend(Protocol):
     def evaluate(self, query: str, input_json: str) -> Any:
         """Evaluate a rule path against an input; return the parsed JSON value.
         Raises BackendError on any failure."""
+
+    # Optional: a backend that can read the policies' syntax may also offer
+    #   action_guards(modules, emitting) -> {package: frozenset[str] | None}
+    # the actions that can make each package emit anything (None: every action).
+    # The engine then evaluates, for an event, only the packages its action can
+    # reach; without it every package is evaluated.
