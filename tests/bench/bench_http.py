@@ -115,7 +115,7 @@ def load_wrk(url: str, path: str, body: bytes | None, concurrency: int) -> dict[
         raise RuntimeError(f"{path}: wrk saw errors:\n{out}")
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     return {"requests": requests, "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50_ms": _ms(re.search(r"50%\s+(\S+)", out).group(1)), "p99_ms": _ms(re.search(r"99%\s+(\S+)", out).group(1))}
+            "p50_ms": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)), "p99_ms": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))}
 
 
 def load(url: str, path: str, body: bytes | None, concurrency: int, total: int) -> dict[str, float]:
