@@ -24,7 +24,7 @@ from engine.errors import PolicyError
 from engine.models import AccessEvent, Decision
 
 from .http.errors import describe_errors
-from .service import PROJECT_ROOT, Settings, build_service
+from .service import PROJECT_ROOT, Settings, SettingsError, build_service
 from .storage.store import StorageError
 
 app = typer.Typer(
@@ -90,6 +90,8 @@ def _fail(title: str, lines: list[str], code: int = 2) -> None:
 def _service(policies: Optional[Path], lang: str):
     try:
         return build_service(_settings(policies))
+    except SettingsError as exc:
+        _fail({"zh": "配置有误", "en": "Bad configuration"}[lang], [str(exc)])
     except PolicyError as exc:
         _fail(word("policy_error", lang), [str(p) for p in exc.problems])
     except StorageError as exc:
@@ -99,8 +101,10 @@ def _service(policies: Optional[Path], lang: str):
 def cite(article: Optional[int], paragraph: Optional[int], item: Optional[int], regulation: str, lang: str) -> str:
     if article is None:
         return "—"
-    names = {"gdsr": ("《政务数据共享条例》", "GDSR")}
-    zh_name, en_name = names.get(regulation, (regulation, regulation))
+    from engine.regulations import REGULATIONS
+
+    law = REGULATIONS.get(regulation)
+    zh_name, en_name = (f"《{law.name_zh}》", "GDSR" if regulation == "gdsr" else law.name_en) if law else (regulation, regulation)
     if lang == "zh":
         text = f"{zh_name}第{article}条"
         text += f"第{paragraph}款" if paragraph else ""

@@ -18,6 +18,21 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8181"
 
 
+class SettingsError(ValueError):
+    """An environment variable with a value govshare cannot use."""
+
+
+def _env_number(name: str, default: str, kind: type = int) -> int | float:
+    value = os.environ.get(name) or default
+    try:
+        number = kind(value)
+    except ValueError:
+        raise SettingsError(f"{name}={value!r}：应为{'整数' if kind is int else '数字'} / must be a{'n integer' if kind is int else ' number'}") from None
+    if number < 0:
+        raise SettingsError(f"{name}={value!r}：不得为负数 / must not be negative")
+    return number
+
+
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
     return Path(value) if value else default
@@ -32,13 +47,13 @@ class Settings:
     accept_inline_state: bool = field(default_factory=lambda: os.environ.get("GOVSHARE_ACCEPT_INLINE_STATE", "1") not in ("0", "false", "no"))
     # JSON paths masked in logged inputs before hashing, like OPA's decision-log masking.
     log_mask: tuple[str, ...] = field(default_factory=lambda: tuple(p for p in os.environ.get("GOVSHARE_LOG_MASK", "").split(",") if p.strip()))
-    data_poll_seconds: float = field(default_factory=lambda: float(os.environ.get("GOVSHARE_DATA_POLL_SECONDS", "0.5")))
+    data_poll_seconds: float = field(default_factory=lambda: _env_number("GOVSHARE_DATA_POLL_SECONDS", "0.5", float))
     auth_enabled: bool = field(default_factory=lambda: os.environ.get("GOVSHARE_AUTH", "1") not in ("0", "false", "no"))
     bootstrap_token: str | None = field(default_factory=lambda: os.environ.get("GOVSHARE_BOOTSTRAP_TOKEN") or None)
-    max_batch: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_BATCH", "1000")))
-    max_json_depth: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_JSON_DEPTH", "32")))
-    cache_size: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_CACHE_SIZE", "10000")))
-    max_body_bytes: int = field(default_factory=lambda: int(os.environ.get("GOVSHARE_MAX_BODY_BYTES", str(1024 * 1024))))
+    max_batch: int = field(default_factory=lambda: _env_number("GOVSHARE_MAX_BATCH", "1000"))
+    max_json_depth: int = field(default_factory=lambda: _env_number("GOVSHARE_MAX_JSON_DEPTH", "32"))
+    cache_size: int = field(default_factory=lambda: _env_number("GOVSHARE_CACHE_SIZE", "10000"))
+    max_body_bytes: int = field(default_factory=lambda: _env_number("GOVSHARE_MAX_BODY_BYTES", str(1024 * 1024)))
     # The service's public base URL, as clients reach it (behind any proxy). AuthZEN's
     # metadata publishes it as `policy_decision_point`; it is never taken from the
     # request's Host header. The spec wants https in production.

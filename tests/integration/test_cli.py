@@ -111,3 +111,19 @@ def test_calendar_seed_refuses_a_year_it_cannot_know(runner, tmp_path):
 def test_calendar_seed_writes_a_known_year(runner, tmp_path):
     result = runner.invoke(app, ["calendar", "seed", "2025", "--policies", str(tmp_path)])
     assert result.exit_code == 0 and (tmp_path / "data" / "calendar" / "2025.json").exists()
+
+
+def test_a_setting_that_is_not_a_number_is_a_clear_error(runner, event_file, monkeypatch):
+    monkeypatch.setenv("GOVSHARE_CACHE_SIZE", "lots")
+    result = runner.invoke(app, ["eval", str(event_file)])
+    assert result.exit_code == 2
+    assert "GOVSHARE_CACHE_SIZE='lots'" in result.output and "must be an integer" in result.output and "应为整数" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_jiyuan_violation_is_cited_by_the_measures_name(runner, tmp_path):
+    path = tmp_path / "jiyuan.json"
+    path.write_text(json.dumps({**EVENT, "jurisdiction": "jiyuan"}, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["eval", str(path)], env={"COLUMNS": "250"})
+    assert result.exit_code == 1
+    assert "《济源示范区政务数据共享管理暂行办法》第33条第3款" in result.output
