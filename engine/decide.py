@@ -248,25 +248,26 @@ class DecisionEngine:
 
     def _evaluate(self, input_json: str, action: str, day: date, layers: set[str]) -> tuple[list[Violation], list[Violation], list[Obligation]]:
         found: dict[str, list] = {kind: [] for kind in RULE_KINDS}
-        # A layer in force that has no rules in this policy set has nothing to say.
-        for layer in sorted(layers & set(self.policies.layers)):
+        # Each layer's aggregate holds only that layer's packages; a layer in
+        # force with no rules in this policy set has nothing to say.
+        for layer in sorted(layers.intersection(self.policies.layers)):
             raw = self.backend.evaluate(self.policies.layer_query(layer, action), input_json)
             if not isinstance(raw, dict) or not all(isinstance(raw.get(kind), dict) for kind in RULE_KINDS):
                 raise ValueError(f"policy result has an unexpected shape: {str(raw)[:200]}")
-            self._explain(raw, day, layers, found)
+            self._explain(raw, day, found)
         found["violation"].sort(key=_sort_key)
         found["breach"].sort(key=_sort_key)
         found["obligation"].sort(key=lambda o: (o.regulation, o.article, o.code))
         return found["violation"], found["breach"], found["obligation"]
 
-    def _explain(self, raw: dict[str, Any], day: date, layers: set[str], found: dict[str, list]) -> None:
+    def _explain(self, raw: dict[str, Any], day: date, found: dict[str, list]) -> None:
         for kind in RULE_KINDS:
             for package, facts_list in raw[kind].items():
                 if not facts_list:
                     continue
                 meta = self.policies.rules[package]
-                # Only the layers that apply to this event, as they stood on its date.
-                if meta.regulation not in layers or not meta.in_force(day):
+                # Only rules in force on the event's date.
+                if not meta.in_force(day):
                     continue
                 for facts in facts_list:
                     if not isinstance(facts, dict):
