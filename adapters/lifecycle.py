@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.decide import DataSnapshot
 from engine.deadlines import delivery_due, reply_due
 from engine.ledger import mask
 from engine.models import BEIJING, AccessEvent, Action, CatalogEntry, CatalogUpdate, Decision, Grant, GrantStatus, Requester
@@ -25,6 +26,7 @@ from engine.models import BEIJING, AccessEvent, Action, CatalogEntry, CatalogUpd
 from engine.regulations import REGULATIONS
 
 from .service import Service
+from .storage.group_commit import GroupCommitter
 from .storage.store import NotFound, Store
 
 
@@ -65,7 +67,9 @@ class Lifecycle:
     def __post_init__(self) -> None:
         self._generation = self.store.generation()
         self._checked = time.monotonic()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # refresh() runs under it, and reapplies pending suspensions
+        self._pending_suspensions: dict[str, int] = {}  # grant → batches holding its suspension until written
+        self._writer: GroupCommitter | None = None
 
     @property
     def store(self) -> Store:
@@ -87,7 +91,10 @@ class Lifecycle:
             self._checked = now
             generation = self.store.generation()
             if force or generation != self._generation:
-                self.engine.replace_data(self.store.snapshot())
+                snapshot = self.store.snapshot()
+                if self._pending_suspensions:
+                    snapshot = self._with_pending_suspensions(snapshot)
+                self.engine.replace_data(snapshot)
                 self._generation = generation
 
     # --- the ledger ---------------------------------------------------------
@@ -100,8 +107,9 @@ class Lifecycle:
             policy_revision=decision.policy_revision, law_version=decision.law_version, data_revision=decision.data_revision,
         )
 
-    def _log(self, session: Session, kind: str, ref: str, body: dict[str, Any], data_revision: str | None = None) -> None:
-        Store.append(session, kind, ref, body, policy_revision=self.engine.policies.revision,
+    def _log(self, session: Session, kind: str, ref: str, body: dict[str, Any], data_revision: str | None = None,
+             policy_revision: str | None = None) -> None:
+        Store.append(session, kind, ref, body, policy_revision=policy_revision or self.engine.policies.revision,
                      law_version=LAW_VERSIONS, data_revision=data_revision or self.engine.data_revision)
 
     def _decide(self, event: AccessEvent) -> Decision:
@@ -124,6 +132,43 @@ class Lifecycle:
         suspended grant, held in the engine until the batch is written.
         With `stop`, the batch ends after the first decision `stop` accepts; the
         events after it are neither decided nor written."""
+        decided, suspended = self._decide_in_order(events, stop)
+        try:
+            if decided:
+                self.store.transaction(self._effects_of(decided))
+        except BaseException:
+            self._settle(suspended, written=False)
+            raise
+        self._settle(suspended, written=True)
+        return [decision for _, decision, _ in decided]
+
+    async def decide_many_async(self, events: list[AccessEvent], stop: Callable[[Decision], bool] | None = None) -> list[Decision]:
+        """`decide_many` for the HTTP handlers: the same decisions and the same
+        whole-or-nothing write, but the write joins the writes of concurrent
+        requests in one transaction (group commit) and the event loop decides
+        other requests meanwhile. Answers only once the write is committed."""
+        decided, suspended = self._decide_in_order(events, stop)
+        try:
+            if decided:
+                await self.writer.run(self._effects_of(decided))
+        except BaseException:
+            self._settle(suspended, written=False)
+            raise
+        self._settle(suspended, written=True)
+        return [decision for _, decision, _ in decided]
+
+    @property
+    def writer(self) -> GroupCommitter:
+        if self._writer is None:
+            self._writer = GroupCommitter(self.store)
+        return self._writer
+
+    def close(self) -> None:
+        """Commit what is waiting and stop the writer thread."""
+        if self._writer is not None:
+            self._writer.stop()
+
+    def _decide_in_order(self, events: list[AccessEvent], stop: Callable[[Decision], bool] | None) -> tuple[list[tuple[AccessEvent, Decision, bool]], set[str]]:
         self.refresh()
         decided: list[tuple[AccessEvent, Decision, bool]] = []
         suspended: set[str] = set()
@@ -137,29 +182,50 @@ class Lifecycle:
                     self._suspend_in_engine(event.grant)
                 if stop is not None and stop(decision):
                     break
-            self._write_effects(decided)
         except BaseException:
-            if suspended:
-                self._restore_engine()  # nothing of the batch was stored, so neither is its suspension
+            self._settle(suspended, written=False)
             raise
-        if suspended:
-            self.refresh(force=True)
-        return [decision for _, decision, _ in decided]
+        return decided, suspended
 
     def _suspend_in_engine(self, grant_id: str) -> None:
-        grant = self.store.grant(grant_id).model_copy(update={"status": GrantStatus.suspended})
-        snapshot = self.engine.snapshot
-        grants = {**snapshot.grants, grant_id: grant.model_dump(mode="json", exclude_none=True)}
-        self.engine.replace_data(dataclasses.replace(snapshot, grants=grants))
+        """Hold a suspension in the engine until its write settles; a reload in
+        the meantime (another writer's change) keeps it."""
+        with self._lock:
+            self._pending_suspensions[grant_id] = self._pending_suspensions.get(grant_id, 0) + 1
+        self.engine.replace_data(self._with_pending_suspensions(self.engine.snapshot))
 
-    def _restore_engine(self) -> None:
+    def _with_pending_suspensions(self, snapshot: DataSnapshot) -> DataSnapshot:
+        grants = dict(snapshot.grants)
+        for grant_id in self._pending_suspensions:
+            if grant_id in grants:
+                grants[grant_id] = {**grants[grant_id], "status": GrantStatus.suspended.value}
+        return dataclasses.replace(snapshot, grants=grants)
+
+    def _settle(self, suspended: set[str], written: bool) -> None:
+        """After a batch's write: reload what is stored now. Written, it holds the
+        suspensions; not written, nothing of the batch was stored, so neither is
+        its suspension."""
+        if not suspended:
+            return
+        with self._lock:
+            for grant_id in suspended:
+                left = self._pending_suspensions.get(grant_id, 0) - 1
+                if left > 0:
+                    self._pending_suspensions[grant_id] = left
+                else:
+                    self._pending_suspensions.pop(grant_id, None)
         try:
             self.refresh(force=True)
         except Exception:
+            if written:
+                raise
             # Could not reload now: make the next request reload before it decides.
             self._generation, self._checked = -1, float("-inf")
 
-    def _write_effects(self, decided: list[tuple[AccessEvent, Decision, bool]]) -> None:
+    def _effects_of(self, decided: list[tuple[AccessEvent, Decision, bool]]) -> Callable[[Session], None]:
+        """The unit of work that stores a batch's ledger entries, usage records
+        and suspensions; it runs on the caller's thread or the writer's, so it
+        reads nothing from the engine but its policy metadata."""
         def work(session: Session) -> None:
             for event, decision, suspends in decided:
                 self._log_decision(session, event, decision)
@@ -172,10 +238,9 @@ class Lifecycle:
                         Store.put_grant_in(session, grant.model_copy(update={"status": GrantStatus.suspended}))
                         Store.bump_generation(session)
                         self._log(session, "grant_suspended", grant.id, {"grant": grant.id, "decision_id": decision.decision_id, "codes": codes},
-                                  decision.data_revision)
+                                  decision.data_revision, decision.policy_revision)
 
-        if decided:
-            self.store.transaction(work)
+        return work
 
     def _suspends(self, package: str) -> bool:
         meta = self.engine.policies.rules.get(package)
@@ -213,7 +278,7 @@ class Lifecycle:
         }
         Store.put_record_in(session, record)
         # Under the data the decision was made on (a batch holds its suspensions in the engine until written).
-        self._log(session, "usage_record", record["id"], {"record": mask(record, self.mask_paths)}, decision.data_revision)
+        self._log(session, "usage_record", record["id"], {"record": mask(record, self.mask_paths)}, decision.data_revision, decision.policy_revision)
 
     # --- catalogue ------------------------------------------------------------
 

@@ -226,6 +226,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     app.state.service = service
     lifecycle = Lifecycle(service, service.settings.log_mask, service.settings.data_poll_seconds)
     app.state.lifecycle = lifecycle
+    app.router.on_shutdown.append(lifecycle.close)  # commit the writes still waiting
     tokens = Tokens(service.store)
     generated = tokens.bootstrap(service.settings.bootstrap_token) if service.settings.auth_enabled else None
     if generated:
@@ -338,11 +339,11 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
             decision = lifecycle.engine.decide(event)
             request.state.decision_ids.append(decision.decision_id)
             return decision
-        return decide_and_observe([event], request)[0]
+        return (await decide_and_observe([event], request))[0]
 
-    def decide_and_observe(events: list[AccessEvent], request: Request) -> list[Decision]:
+    async def decide_and_observe(events: list[AccessEvent], request: Request) -> list[Decision]:
         started = time.perf_counter()
-        decisions = lifecycle.decide_many(events)
+        decisions = await lifecycle.decide_many_async(events)
         each = (time.perf_counter() - started) / max(len(decisions), 1)
         for decision in decisions:
             metrics.observe(decision, each)
@@ -367,7 +368,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
                 "batch_too_large", f"一次最多提交 {limit} 个事件。", f"At most {limit} events per batch.",
                 [{"field": "events", "type": "too_long", "problem": {"zh": f"不得超过 {limit} 个", "en": f"must have at most {limit} items"}}],
             ), status_code=413)
-        return {"decisions": decide_and_observe(body.events, request)}
+        return {"decisions": await decide_and_observe(body.events, request)}
 
     @app.get("/metrics", tags=["运维 operations"], summary="Prometheus 指标 / Prometheus metrics")
     async def prometheus_metrics() -> Response:

@@ -331,9 +331,9 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
             raise MappingError([_problem(prefix + _authzen_field((exc.field,), None, False), "unknown_value", exc.zh, exc.en)]) from exc
         return event
 
-    def decide(request: Request, events: list[AccessEvent], stop: Callable[[Decision], bool] | None = None) -> list[Decision]:
+    async def decide(request: Request, events: list[AccessEvent], stop: Callable[[Decision], bool] | None = None) -> list[Decision]:
         started = time.perf_counter()
-        decisions = lifecycle.decide_many(events, stop) if events else []
+        decisions = await lifecycle.decide_many_async(events, stop) if events else []
         seconds = (time.perf_counter() - started) / max(len(decisions), 1)
         # Counted and logged like every other decision (see observability.py).
         metrics = getattr(request.app.state, "metrics", None)
@@ -345,8 +345,8 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
                 ids.append(decision.decision_id)
         return decisions
 
-    def one(request: Request, item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-        (decision,) = decide(request, [prepare(item, prefix)])
+    async def one(request: Request, item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+        (decision,) = await decide(request, [prepare(item, prefix)])
         return evaluation(decision)
 
     @router.post(
@@ -361,7 +361,7 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
     )
     async def evaluate(request: Request) -> JSONResponse:
         try:
-            return JSONResponse(one(request, await _json_object(request)))
+            return JSONResponse(await one(request, await _json_object(request)))
         except MappingError as exc:
             return _bad(exc)
 
@@ -406,7 +406,7 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
             items = body.get("evaluations")
             if items is None:
                 # Without `evaluations` the request is a single evaluation (spec: backwards compatible).
-                return JSONResponse(one(request, body))
+                return JSONResponse(await one(request, body))
             if not isinstance(items, list):
                 raise MappingError([_problem("evaluations", "list_type", "应为数组", "must be an array")])
             not_objects = [_not_object(f"evaluations[{i}]") for i, item in enumerate(items) if not isinstance(item, dict)]
@@ -440,7 +440,7 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
             stop = lambda decision: not decision.allow  # noqa: E731
         elif semantic == "permit_on_first_permit":
             stop = lambda decision: decision.allow  # noqa: E731
-        decided = decide(request, [s for s in slots if isinstance(s, AccessEvent)], stop)
+        decided = await decide(request, [s for s in slots if isinstance(s, AccessEvent)], stop)
         # Short-circuiting stops at the first deny (or error) / first permit; only
         # the results up to it are returned, and nothing after it was decided.
         results: list[dict[str, Any]] = []

@@ -342,7 +342,7 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
             eval_started = time.perf_counter_ns()
             if segments[:2] in (DECISION_PATH, ALLOW_PATH):
                 # GET is safe: evaluated, never written. POST decides through the lifecycle.
-                decision = _decide(request, _event(given, value), write=request.method != "GET")
+                decision = await _decide(request, _event(given, value), write=request.method != "GET")
                 full = decision.model_dump(mode="json")
                 result = full if segments[:2] == DECISION_PATH else decision.allow
                 result = _descend(result, segments[2:]) if segments[2:] else result
@@ -382,10 +382,10 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
             body["metrics"] = metrics
         return JSONResponse(body)
 
-    def _decide(request: Request, event: AccessEvent, write: bool) -> Decision:
+    async def _decide(request: Request, event: AccessEvent, write: bool) -> Decision:
         started = time.perf_counter()
         if write:
-            decision = lifecycle.decide(event)
+            (decision,) = await lifecycle.decide_many_async([event])
         else:
             lifecycle.refresh()
             decision = lifecycle.engine.decide(event)  # the engine alone: no ledger, no record, no suspension

@@ -58,6 +58,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Where a transaction keeps the chain head it has appended to (Session.info).
+LEDGER_HEAD = "govshare.ledger_head"
+
+
 class Store:
     def __init__(self, url: str):
         self.url = url
@@ -105,12 +109,17 @@ class Store:
     @staticmethod
     def append(session: Session, kind: str, ref: str, body: dict[str, Any], *, policy_revision: str,
                law_version: str, data_revision: str) -> LedgerEntry:
-        """Append one sealed entry inside `session`'s transaction."""
-        last = session.execute(select(LedgerRow.seq, LedgerRow.hash).order_by(LedgerRow.seq.desc()).limit(1)).first()
-        seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
-        entry = seal(seq, kind, ref, _now().isoformat().replace("+00:00", "Z"), policy_revision, law_version, data_revision, body, prev)
+        """Append one sealed entry inside `session`'s transaction. The chain's
+        head is read once per transaction, so a group of writes costs one query;
+        a racing writer that took the same place fails on the unique sequence
+        number at flush or commit, and `transaction` runs the whole unit again."""
+        head = session.info.get(LEDGER_HEAD)
+        if head is None:
+            last = session.execute(select(LedgerRow.seq, LedgerRow.hash).order_by(LedgerRow.seq.desc()).limit(1)).first()
+            head = (last.seq, last.hash) if last else (0, GENESIS)
+        entry = seal(head[0] + 1, kind, ref, _now().isoformat().replace("+00:00", "Z"), policy_revision, law_version, data_revision, body, head[1])
         session.add(LedgerRow(**entry.content(), hash=entry.hash))
-        session.flush()  # claim the sequence number now: a racing writer fails here, not at commit
+        session.info[LEDGER_HEAD] = (entry.seq, entry.hash)
         return entry
 
     def ledger(self, batch: int = 1000) -> Iterator[LedgerEntry]:
