@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
-import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable
 
 import orjson
-from cachetools import LRUCache
 from pydantic import BaseModel
 
 from .backend import RegoBackend
@@ -120,11 +120,46 @@ def _sort_key(v: Violation) -> tuple:
     return (v.regulation, v.article or 0, v.paragraph or 0, v.item or 0, v.code, orjson.dumps(v.facts, option=orjson.OPT_SORT_KEYS))
 
 
+def _new_decision_id() -> str:
+    """32 random hex digits (128 bits), like uuid4().hex but a quarter of the cost."""
+    return os.urandom(16).hex()
+
+
+_new_object = object.__new__
+_set = object.__setattr__
+
+
+def _copy_decision(template: Decision, event: AccessEvent) -> Decision:
+    """`template` as a new decision made now: its own id, time and lists.
+
+    What pydantic's own shallow copy (`Decision.__copy__`) does, minus the
+    generic parts (about half the cost of a hit otherwise), then the fields
+    that differ per call. The lists are new, so appending to or clearing a
+    returned decision's violations, breaches or obligations never changes the
+    cached one; the Violation/Obligation objects in them are shared (they are
+    not frozen models) and are not to be mutated by callers."""
+    fields = template.__dict__.copy()
+    fields["decision_id"] = _new_decision_id()
+    fields["evaluated_at"] = datetime.now(BEIJING)
+    fields["event_at"] = event.at
+    fields["violations"] = fields["violations"][:]
+    fields["breaches"] = fields["breaches"][:]
+    fields["obligations"] = fields["obligations"][:]
+    decision = _new_object(Decision)
+    _set(decision, "__dict__", fields)
+    _set(decision, "__pydantic_fields_set__", set(template.__pydantic_fields_set__))
+    _set(decision, "__pydantic_extra__", None)  # Decision keeps no extra fields
+    _set(decision, "__pydantic_private__", None)  # nor private attributes
+    return decision
+
+
 class DecisionEngine:
     def __init__(self, policies: PolicySet, backend: RegoBackend, snapshot: DataSnapshot, accept_inline_state: bool = True,
                  cache_size: int = 10_000):
         self.policies = policies
-        self._cache: LRUCache | None = LRUCache(maxsize=cache_size) if cache_size > 0 else None
+        # Least recently used first; see decide() for what a key holds.
+        self._cache: OrderedDict[tuple[str, str, bytes], Decision] | None = OrderedDict() if cache_size > 0 else None
+        self._cache_size = cache_size
         self._cache_lock = threading.Lock()
         self.cache_hits = self.cache_misses = 0
         # Inline state is the platform's own record, trusted as such; a site
@@ -160,13 +195,29 @@ class DecisionEngine:
             )
 
     def decide(self, event: AccessEvent) -> Decision:
-        self.check_event(event)
+        self.check_event(event)  # before the cache: a refused event is refused on every call
+        policy_revision, data_revision = self.policies.revision, self.data_revision
+        key = None
+        if self._cache is not None:
+            # The event's own serialiser (its class's, should it be a subclass with more fields).
+            key = (policy_revision, data_revision, event.__pydantic_serializer__.to_json(event, exclude_none=True))
+            with self._cache_lock:
+                try:
+                    self._cache.move_to_end(key)
+                except KeyError:
+                    cached = None
+                    self.cache_misses += 1
+                else:
+                    cached = self._cache[key]
+                    self.cache_hits += 1
+            if cached is not None:
+                return _copy_decision(cached, event)
         day = event.at.astimezone(BEIJING).date()
         layers = layers_for(event.jurisdiction, day)
         base = dict(
-            decision_id=uuid.uuid4().hex,
-            policy_revision=self.policies.revision,
-            data_revision=self.data_revision,
+            decision_id=_new_decision_id(),
+            policy_revision=policy_revision,
+            data_revision=data_revision,
             law_version="+".join(r.law_version() for r in layers) or "none",
             evaluated_at=datetime.now(BEIJING),
             event_at=event.at,
@@ -196,12 +247,7 @@ class DecisionEngine:
             ))
         try:
             input_json = orjson.dumps(event.model_dump(mode="json", exclude_none=True)).decode()
-            key = (self.policies.revision, self.data_revision, input_json)
-            cached = self._cache_get(key)
-            if cached is None:
-                cached = self._evaluate(input_json, event.action.value, day, {r.key for r in layers})
-                self._cache_put(key, cached)
-            violations, breaches, obligations = cached
+            violations, breaches, obligations = self._evaluate(input_json, event.action.value, day, {r.key for r in layers})
         except Exception as exc:  # fail closed on anything: the backend, the result, the explanation
             log.exception("decision failed: %s", exc)
             return self._indeterminate(base, _failure(
@@ -219,32 +265,36 @@ class DecisionEngine:
         else:
             outcome = "allow"
         # Duties attach to an act that may happen; a refused act carries none.
-        return Decision(allow=outcome == "allow", outcome=outcome, violations=violations, breaches=breaches,
-                        obligations=obligations if outcome == "allow" else [], **base)
+        decision = Decision(allow=outcome == "allow", outcome=outcome, violations=violations, breaches=breaches,
+                            obligations=obligations if outcome == "allow" else [], **base)
+        if key is not None:
+            # Only a complete evaluation reaches here; every indeterminate
+            # answer returned above. The cache keeps its own copy, so nothing
+            # the caller does to the decision it gets reaches the next hit.
+            template = _copy_decision(decision, event)
+            with self._cache_lock:
+                self._cache[key] = template
+                self._cache.move_to_end(key)  # a racing thread may have put it first
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return decision
 
     def _indeterminate(self, base: dict[str, Any], failure: Violation) -> Decision:
         return Decision(allow=False, outcome="indeterminate", violations=[failure], **base)
 
     # --- decision cache ---------------------------------------------------
-    # Keyed by policy revision + data revision + the canonical input, so a
-    # decision made under older policies or data is never served. cachetools is
-    # not thread-safe, hence the lock. Only complete evaluations are cached.
-
-    def _cache_get(self, key: tuple[str, str, str]) -> Any:
-        if self._cache is None:
-            return None
-        with self._cache_lock:
-            found = self._cache.get(key)
-        if found is None:
-            self.cache_misses += 1
-        else:
-            self.cache_hits += 1
-        return found
-
-    def _cache_put(self, key: tuple[str, str, str], value: Any) -> None:
-        if self._cache is not None:
-            with self._cache_lock:
-                self._cache[key] = value
+    # Keyed by policy revision + data revision + the event as JSON (the same
+    # pydantic JSON-mode serialisation, without nulls, that the policies get as
+    # input), so a decision made under older policies or data is never served
+    # and equal events from different requests share an entry. Everything else
+    # a decision depends on is a function of that key: the layers in force and
+    # the calendar check (the event's dates; the calendar ships with the
+    # policies, inside their revision), the Rego result and its explanation.
+    # A hit therefore skips them and returns a copy of the finished decision
+    # with its own id and time. Only complete evaluations are cached; engine
+    # errors, unknown calendar years and "no law in force" are decided afresh
+    # every time. An OrderedDict is not safe to reorder from two threads, hence the
+    # lock (uncontended, ~0.2 µs with the look-up).
 
     def _evaluate(self, input_json: str, action: str, day: date, layers: set[str]) -> tuple[list[Violation], list[Violation], list[Obligation]]:
         found: dict[str, list] = {kind: [] for kind in RULE_KINDS}

@@ -113,16 +113,19 @@ def in_process(console: Console) -> list[dict]:
             queries = [policies.layer_query(r.key, event.action.value) for r in layers_for(event.jurisdiction, event.at.date())]
             raw = measure(lambda: [backend.evaluate(q, input_json) for q in queries], f"{size} {name} raw")
             full = measure(lambda: engine.decide(event), f"{size} {name} decide")
-            hit = measure(lambda: cached_engine.decide(event), f"{size} {name} cache hit")
+            # A hit as another request makes it: an equal event validated separately.
+            cached_engine.decide(event)
+            again = AccessEvent.model_validate(raw_event)
+            hit = measure(lambda: cached_engine.decide(again), f"{size} {name} cache hit")
             results.append({"catalogue": size, "event": name, "load_s": load_s, "rss_mib": rss, "raw_eval": raw,
                             "decide": full, "cache_hit": hit, "ratio_p50": full["p50_us"] / raw["p50_us"]})
     table = Table(title=f"In-process decisions ({ITERATIONS} iterations each)")
-    for column in ("entries", "event", "raw Rego p50/p99 µs", "decide p50/p99 µs", "decide/raw", "cache hit p50 µs", "load s", "RSS MiB"):
+    for column in ("entries", "event", "raw Rego p50/p99 µs", "decide p50/p99 µs", "decide/raw", "cache hit p50/p99 µs", "load s", "RSS MiB"):
         table.add_column(column, justify="right")
     for r in results:
         table.add_row(str(r["catalogue"]), r["event"], f"{r['raw_eval']['p50_us']:.0f} / {r['raw_eval']['p99_us']:.0f}",
                       f"{r['decide']['p50_us']:.0f} / {r['decide']['p99_us']:.0f}", f"{r['ratio_p50']:.2f}×",
-                      f"{r['cache_hit']['p50_us']:.1f}", f"{r['load_s']:.2f}", f"{r['rss_mib']:.0f}")
+                      f"{r['cache_hit']['p50_us']:.1f} / {r['cache_hit']['p99_us']:.1f}", f"{r['load_s']:.2f}", f"{r['rss_mib']:.0f}")
     console.print(table)
     return results
 

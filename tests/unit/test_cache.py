@@ -3,12 +3,16 @@ made under older policies or data is never served."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+
+import orjson
+import pytest
 
 from adapters.regorus_backend import RegorusBackend
 from adapters.storage.store import demo_catalog
-from engine.decide import DataSnapshot, DecisionEngine
-from engine.models import AccessEvent, GrantStatus
+from engine.decide import DataSnapshot, DecisionEngine, EventError
+from engine.models import AccessEvent, Decision, GrantStatus
 from engine.policyset import load_policy_set
 from tests.conftest import POLICY_DIR
 
@@ -78,3 +82,150 @@ def test_cache_is_safe_under_threads():
     for t in threads:
         t.join()
     assert len(outcomes) == 4 * len(events) and set(outcomes) == {"allow"}
+
+
+# --- what a hit relies on -------------------------------------------------
+
+TRANSFER = {**USE, "action": "transfer", "recipient": {"kind": "third_party", "name": "某科技有限公司"}}
+
+
+class FlakyBackend(CountingBackend):
+    """Fails the first `failures` evaluations, then answers normally."""
+
+    def __init__(self, failures):
+        super().__init__()
+        self.failures = failures
+
+    def evaluate(self, query, input_json):
+        if self.failures:
+            self.failures -= 1
+            self.calls += 1
+            raise RuntimeError("backend down")
+        return super().evaluate(query, input_json)
+
+
+def flaky_engine(failures):
+    entries, grants = demo_catalog()
+    backend = FlakyBackend(failures)
+    return DecisionEngine(load_policy_set(POLICY_DIR, RegorusBackend()), backend, DataSnapshot.build(entries, grants)), backend
+
+
+def test_equal_events_built_separately_share_one_entry():
+    eng, backend, _, _ = engine()
+    first = eng.decide(AccessEvent.model_validate(USE))
+    # Another request: the same event from JSON text, its time given in UTC (the same Beijing time).
+    again = AccessEvent.model_validate_json(orjson.dumps({**USE, "at": "2026-03-02T02:00:00Z"}))
+    second = eng.decide(again)
+    assert backend.calls == 1 and (eng.cache_hits, eng.cache_misses) == (1, 1)
+    assert second.model_dump(exclude={"decision_id", "evaluated_at"}) == first.model_dump(exclude={"decision_id", "evaluated_at"})
+
+
+def test_a_hit_is_a_new_decision_with_its_own_id_and_time():
+    eng, _, _, _ = engine()
+    event = AccessEvent.model_validate(TRANSFER)
+    first = eng.decide(event)
+    hits = [eng.decide(event) for _ in range(50)]
+    assert eng.cache_hits == 50
+    ids = {first.decision_id} | {d.decision_id for d in hits}
+    assert len(ids) == 51 and all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
+    assert all(d.evaluated_at >= first.evaluated_at and d.evaluated_at.tzinfo is not None for d in hits)
+    assert hits[-1].evaluated_at >= hits[0].evaluated_at
+    for d in hits:
+        assert d is not first and d.violations is not first.violations
+        assert d.model_dump(exclude={"decision_id", "evaluated_at"}) == first.model_dump(exclude={"decision_id", "evaluated_at"})
+
+
+def test_a_hit_is_a_complete_pydantic_decision():
+    eng, _, _, _ = engine()
+    event = AccessEvent.model_validate(TRANSFER)
+    miss, hit = eng.decide(event), eng.decide(event)
+    assert hit.outcome == "deny" and hit.violations
+    assert hit.model_fields_set == miss.model_fields_set
+    assert hit.model_extra == miss.model_extra and hit.__pydantic_private__ == miss.__pydantic_private__
+    assert Decision.model_validate_json(hit.model_dump_json()) == hit
+    assert hit == hit.model_copy()
+    hit.outcome = "allow"  # assignment works as on any model, and stays with this object
+    assert hit.outcome == "allow" and eng.decide(event).outcome == "deny"
+
+
+def test_changing_a_returned_decision_never_changes_the_next_hit():
+    eng, _, _, _ = engine()
+    denied, allowed = AccessEvent.model_validate(TRANSFER), AccessEvent.model_validate(USE)
+    for event in (denied, allowed):
+        first = eng.decide(event)  # the miss: the cache keeps its own copy of this one
+        expected = first.model_dump(exclude={"decision_id", "evaluated_at"})
+        assert expected["violations"] or expected["obligations"]
+        for got in (first, eng.decide(event)):
+            got.violations.clear()
+            got.violations.append(None)
+            got.breaches.append(None)
+            got.obligations.clear()
+            got.allow, got.outcome, got.decision_id = True, "allow", "x"
+            got.__dict__["law_version"] = "tampered"
+        assert eng.decide(event).model_dump(exclude={"decision_id", "evaluated_at"}) == expected
+
+
+def test_an_event_differing_only_in_time_or_fields_is_a_miss():
+    eng, backend, _, _ = engine()
+    eng.decide(AccessEvent.model_validate(USE))
+    eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T10:00:00.000001+08:00"}))
+    eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T10:00:01+08:00"}))
+    eng.decide(AccessEvent.model_validate({**USE, "fields": ["name", "id_number"]}))
+    eng.decide(AccessEvent.model_validate({**USE, "fields": ["id_number"]}))
+    eng.decide(AccessEvent.model_validate({**USE, "jurisdiction": "jiyuan"}))
+    # One evaluation each, two for jiyuan (its own layer too); nothing served from the cache.
+    assert backend.calls == 7 and eng.cache_hits == 0 and eng.cache_misses == 6
+    later = eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T10:00:01+08:00"}))
+    assert later.event_at.second == 1 and eng.cache_hits == 1
+
+
+def test_a_decision_under_other_policies_is_never_served():
+    eng, backend, _, _ = engine()
+    event = AccessEvent.model_validate(USE)
+    eng.decide(event)
+    eng.policies = dataclasses.replace(eng.policies, revision="sha256:" + "0" * 64)
+    after = eng.decide(event)
+    assert backend.calls == 2 and after.policy_revision == "sha256:" + "0" * 64
+
+
+def test_an_engine_error_is_never_cached():
+    eng, backend = flaky_engine(failures=1)
+    event = AccessEvent.model_validate(USE)
+    assert eng.decide(event).outcome == "indeterminate"
+    assert eng.decide(event).outcome == "allow"  # evaluated again, not served the failure
+    assert eng.decide(event).outcome == "allow" and eng.cache_hits == 1 and backend.calls == 2
+
+
+def test_indeterminate_answers_are_decided_afresh_every_time():
+    eng, backend, _, _ = engine()
+    before_law = AccessEvent.model_validate({**USE, "at": "2025-07-31T23:59:00+08:00"})
+    unknown_year = AccessEvent.model_validate({**USE, "action": "reply", "at": "2099-01-05T10:00:00+08:00",
+                                               "application": {"received_on": "2098-12-30"}, "reply": {"decision": "approve"}})
+    for _ in range(3):
+        assert eng.decide(before_law).violations[0].code == "GOVSHARE-NO-LAW-IN-FORCE"
+        assert eng.decide(unknown_year).violations[0].code == "GOVSHARE-CALENDAR-UNKNOWN-YEAR"
+    assert eng.cache_hits == 0 and backend.calls == 0
+
+
+def test_refused_events_are_refused_even_after_an_equal_one_was_cached():
+    eng, _, _, _ = engine()
+    inline = AccessEvent.model_validate({**USE, "inline": {}})
+    assert eng.decide(inline).outcome == "allow" and eng.decide(inline).outcome == "allow"
+    eng.accept_inline_state = False
+    with pytest.raises(EventError):
+        eng.decide(inline)
+    for _ in range(2):
+        with pytest.raises(EventError):
+            eng.decide(AccessEvent.model_validate({**USE, "jurisdiction": "atlantis"}))
+
+
+def test_the_least_recently_used_entry_goes_first():
+    eng, backend, _, _ = engine(cache_size=2)
+    a, b, c = (AccessEvent.model_validate({**USE, "at": f"2026-03-0{day}T10:00:00+08:00"}) for day in (2, 3, 4))
+    eng.decide(a), eng.decide(b), eng.decide(a)  # a is now the most recently used
+    eng.decide(c)  # evicts b
+    assert backend.calls == 3
+    eng.decide(a)
+    assert backend.calls == 3
+    eng.decide(b)
+    assert backend.calls == 4
