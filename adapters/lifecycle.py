@@ -276,7 +276,7 @@ class Lifecycle:
             "storage": None,
             "destruction": None,
         }
-        Store.put_record_in(session, record)
+        Store.put_record_in(session, record, new=True)
         # Under the data the decision was made on (a batch holds its suspensions in the engine until written).
         self._log(session, "usage_record", record["id"], {"record": mask(record, self.mask_paths)}, decision.data_revision, decision.policy_revision)
 

@@ -254,11 +254,17 @@ class Store:
             return [dict(row.body) for row in session.scalars(query)]
 
     @staticmethod
-    def put_record_in(session: Session, record: dict[str, Any]) -> None:
-        session.merge(UsageRecordRow(
+    def put_record_in(session: Session, record: dict[str, Any], new: bool = False) -> None:
+        """Store a usage record; `new` (a record made for a fresh decision) skips
+        the look-up an update needs: a clash on the id fails as an integrity error."""
+        row = UsageRecordRow(
             id=record["id"], grant_id=record.get("grant"), dataset=record["dataset"], requester=record["requester"],
             created_on=date.fromisoformat(record["created_on"]), body=record, updated_at=_now(),
-        ))
+        )
+        if new:
+            session.add(row)
+        else:
+            session.merge(row)
 
     def record(self, record_id: str, session: Session | None = None) -> dict[str, Any]:
         return dict(self._row(UsageRecordRow, record_id, "usage record", session).body)
