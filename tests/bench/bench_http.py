@@ -38,9 +38,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(kind: str, workers: int, data_dir: str) -> tuple[subprocess.Popen, str]:
+def start(kind: str, workers: int, data_dir: str, cache_size: int = 0) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "GOVSHARE_DATA_DIR": data_dir, "GOVSHARE_BOOTSTRAP_TOKEN": TOKEN, "GOVSHARE_CACHE_SIZE": "0"}
+    env = {**os.environ, "GOVSHARE_DATA_DIR": data_dir, "GOVSHARE_BOOTSTRAP_TOKEN": TOKEN, "GOVSHARE_CACHE_SIZE": str(cache_size)}
     if kind == "bare":
         cmd = [sys.executable, "-m", "uvicorn", "tests.bench.bare_app:app", "--port", str(port), "--workers", str(workers),
                "--loop", "uvloop", "--http", "httptools", "--log-level", "warning", "--no-access-log"]
@@ -128,6 +128,10 @@ def load(url: str, path: str, body: bytes | None, concurrency: int, total: int) 
 
 
 def run(total: int = 3000, concurrency: int = 16, batch_size: int = 100) -> dict:
+    """Rows, per worker count: the bare endpoint; govshare with the decision
+    cache off (every request evaluates the policies) for decisions of record,
+    decisions only and (1 worker) a batch; govshare with the cache on, where wrk's
+    repeated identical request is answered from the cache after the first."""
     results: dict = {"load_generator": f"wrk, {WRK_SECONDS} s per row" if shutil.which("wrk") else f"httpx, {total} requests per row",
                      "concurrency": concurrency}
     single = orjson.dumps(EVENT)
@@ -135,26 +139,31 @@ def run(total: int = 3000, concurrency: int = 16, batch_size: int = 100) -> dict
     # nothing: the decision without its usage record and ledger entry.
     read_only = "/v1/data/govshare/allow?input=" + quote(single.decode())
     with tempfile.TemporaryDirectory() as tmp:
-        for name, kind, workers in (("bare FastAPI, 1 worker", "bare", 1), ("govshare, 1 worker", "govshare", 1),
-                                    ("bare FastAPI, 2 workers", "bare", 2), ("govshare, 2 workers", "govshare", 2)):
-            proc, url = start(kind, workers, str(Path(tmp) / name.replace(" ", "_").replace(",", "")))
-            try:
-                results[name] = load(url, "/v1/decisions", single, concurrency, total)
-                if kind == "govshare":
-                    results[f"govshare decision only (GET, writes nothing), {workers} worker{'s' if workers > 1 else ''}"] = \
-                        load(url, read_only, None, concurrency, total)
-                if kind == "govshare" and workers == 1:
-                    batch = orjson.dumps({"events": [EVENT] * batch_size})
-                    measured = load(url, "/v1/decisions:batch", batch, 4, max(20, total // batch_size))
-                    measured["decisions_per_s"] = measured["rps"] * batch_size
-                    results[f"govshare batch of {batch_size}, 1 worker"] = measured
-            finally:
-                proc.terminate()
-                proc.wait(timeout=30)
-    results["ratio_1_worker"] = results["govshare, 1 worker"]["rps"] / results["bare FastAPI, 1 worker"]["rps"]
-    results["ratio_2_workers"] = results["govshare, 2 workers"]["rps"] / results["bare FastAPI, 2 workers"]["rps"]
-    results["scaling_2_over_1"] = results["govshare, 2 workers"]["rps"] / results["govshare, 1 worker"]["rps"]
-    ro1, ro2 = (results[f"govshare decision only (GET, writes nothing), {w}"] for w in ("1 worker", "2 workers"))
-    results["ratio_read_only_1_worker"] = ro1["rps"] / results["bare FastAPI, 1 worker"]["rps"]
-    results["scaling_read_only_2_over_1"] = ro2["rps"] / ro1["rps"]
+        for workers in (1, 2):
+            w = f"{workers} worker{'s' if workers > 1 else ''}"
+            for kind, cache in (("bare", 0), ("govshare", 0), ("govshare", 10_000)):
+                proc, url = start(kind, workers, str(Path(tmp) / f"{kind}-{workers}-{cache}"), cache)
+                try:
+                    if kind == "bare":
+                        results[f"bare FastAPI, {w}"] = load(url, "/v1/decisions", single, concurrency, total)
+                        continue
+                    cached = ", cached" if cache else ""
+                    results[f"govshare of record{cached}, {w}"] = load(url, "/v1/decisions", single, concurrency, total)
+                    results[f"govshare decision only{cached}, {w}"] = load(url, read_only, None, concurrency, total)
+                    if workers == 1 and not cache:
+                        batch = orjson.dumps({"events": [EVENT] * batch_size})
+                        measured = load(url, "/v1/decisions:batch", batch, 4, max(20, total // batch_size))
+                        measured["decisions_per_s"] = measured["rps"] * batch_size
+                        results[f"govshare batch of {batch_size}, 1 worker"] = measured
+                finally:
+                    proc.terminate()
+                    proc.wait(timeout=30)
+    ratios: dict[str, float] = {}
+    for row in ("govshare of record", "govshare decision only", "govshare of record, cached", "govshare decision only, cached"):
+        one, two = results[f"{row}, 1 worker"]["rps"], results[f"{row}, 2 workers"]["rps"]
+        ratios[f"{row}: / bare, 1 worker"] = one / results["bare FastAPI, 1 worker"]["rps"]
+        ratios[f"{row}: / bare, 2 workers"] = two / results["bare FastAPI, 2 workers"]["rps"]
+        ratios[f"{row}: 2 workers / 1"] = two / one
+    ratios["bare FastAPI: 2 workers / 1"] = results["bare FastAPI, 2 workers"]["rps"] / results["bare FastAPI, 1 worker"]["rps"]
+    results["ratios"] = ratios
     return results
