@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator, TypeVar
 
 from alembic import command
 from alembic.config import Config
+import orjson
 from sqlalchemy import create_engine, delete, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -47,6 +48,10 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / 'govshare.sqlite3').as_posix()}"
 
 
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -67,7 +72,8 @@ class Store:
         self.url = url
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url, pool_pre_ping=True)
+        # orjson for the JSON columns: every decision of record stores two bodies.
+        self.engine: Engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         try:
