@@ -375,10 +375,11 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
         metrics.refresh(service.engine)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
-    app.include_router(lifecycle_router(lifecycle, auth))
-    app.include_router(token_router(tokens, auth))
+    # The decision APIs first: a request is matched against the routes in order.
     app.include_router(opa_router(lifecycle, auth))
     app.include_router(authzen_router(lifecycle, auth))
+    app.include_router(lifecycle_router(lifecycle, auth))
+    app.include_router(token_router(tokens, auth))
     app.include_router(console_router(lifecycle, auth))
 
     @app.get("/v1/status", dependencies=[auth.require("read_catalog")], tags=["运维 operations"],

@@ -147,7 +147,7 @@ def http(console: Console) -> dict:
 
 
 def main() -> int:
-    console = Console()
+    console = Console(width=max(Console().width, 140))  # the tables stay readable in a narrow terminal or a log
     report = {"machine": {"python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count()},
               "iterations": ITERATIONS, "in_process": in_process(console)}
     if os.environ.get("GOVSHARE_BENCH_HTTP", "1") != "0":
