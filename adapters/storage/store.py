@@ -118,14 +118,20 @@ class Store:
         """Append one sealed entry inside `session`'s transaction. The chain's
         head is read once per transaction, so a group of writes costs one query;
         a racing writer that took the same place fails on the unique sequence
-        number at flush or commit, and `transaction` runs the whole unit again."""
+        number, and `transaction` runs the whole unit again."""
         head = session.info.get(LEDGER_HEAD)
-        if head is None:
+        first = head is None
+        if first:
             last = session.execute(select(LedgerRow.seq, LedgerRow.hash).order_by(LedgerRow.seq.desc()).limit(1)).first()
             head = (last.seq, last.hash) if last else (0, GENESIS)
         entry = seal(head[0] + 1, kind, ref, _now().isoformat().replace("+00:00", "Z"), policy_revision, law_version, data_revision, body, head[1])
         session.add(LedgerRow(**entry.content(), hash=entry.hash))
         session.info[LEDGER_HEAD] = (entry.seq, entry.hash)
+        if first:
+            # Claim the place now: on PostgreSQL a racing writer then waits for
+            # this transaction instead of failing at commit and backing off
+            # (which let one writer starve another).
+            session.flush()
         return entry
 
     def ledger(self, batch: int = 1000) -> Iterator[LedgerEntry]:

@@ -26,6 +26,9 @@ WRITER = textwrap.dedent("""
     for i in range(int(sys.argv[3])):
         store.transaction(lambda s: Store.append(s, "decision", f"{sys.argv[2]}-{i}", {"writer": sys.argv[2], "i": i},
                                                  policy_revision="sha256:p", law_version="gdsr@2025-08-01", data_revision="sha256:d"))
+        # Give the CPU up between appends, as a request handler does: on a loaded
+        # machine the scheduler could otherwise run one writer to the end first.
+        time.sleep(0.001)
 """)
 
 
