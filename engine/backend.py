@@ -13,7 +13,7 @@ class RegoBackend(Protocol):
     def compile(self, modules: list[tuple[str, str]], entry_points: list[str]) -> list[PolicyProblem]:
         """Check that the modules parse and compile; return the problems found."""
 
-    def load(self, modules: list[tuple[str, str]], data_json: str) -> None:
+    def load(self, modules: list[tuple[str, str]], data_json: str | bytes) -> None:
         """Replace the loaded policies and data."""
 
     def evaluate(self, query: str, input_json: str) -> Any:

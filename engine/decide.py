@@ -168,10 +168,10 @@ class DecisionEngine:
         self.snapshot = snapshot
         self.data_revision = snapshot.revision
         self._policy_data = policies.data()
-        backend.load(policies.serving_modules, snapshot.data_json(self._policy_data).decode())
+        backend.load(policies.serving_modules, snapshot.data_json(self._policy_data))
 
     def replace_data(self, snapshot: DataSnapshot) -> None:
-        self.backend.load(self.policies.serving_modules, snapshot.data_json(self._policy_data).decode())
+        self.backend.load(self.policies.serving_modules, snapshot.data_json(self._policy_data))
         self.snapshot, self.data_revision = snapshot, snapshot.revision
         if self._cache is not None:
             with self._cache_lock:
