@@ -11,7 +11,8 @@ import dataclasses
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -133,13 +134,9 @@ class Lifecycle:
         With `stop`, the batch ends after the first decision `stop` accepts; the
         events after it are neither decided nor written."""
         decided, suspended = self._decide_in_order(events, stop)
-        try:
+        with self._settling(suspended):
             if decided:
                 self.store.transaction(self._effects_of(decided))
-        except BaseException:
-            self._settle(suspended, written=False)
-            raise
-        self._settle(suspended, written=True)
         return [decision for _, decision, _ in decided]
 
     async def decide_many_async(self, events: list[AccessEvent], stop: Callable[[Decision], bool] | None = None) -> list[Decision]:
@@ -148,13 +145,9 @@ class Lifecycle:
         requests in one transaction (group commit) and the event loop decides
         other requests meanwhile. Answers only once the write is committed."""
         decided, suspended = self._decide_in_order(events, stop)
-        try:
+        with self._settling(suspended):
             if decided:
                 await self.writer.run(self._effects_of(decided))
-        except BaseException:
-            self._settle(suspended, written=False)
-            raise
-        self._settle(suspended, written=True)
         return [decision for _, decision, _ in decided]
 
     @property
@@ -200,6 +193,16 @@ class Lifecycle:
             if grant_id in grants:
                 grants[grant_id] = {**grants[grant_id], "status": GrantStatus.suspended.value}
         return dataclasses.replace(snapshot, grants=grants)
+
+    @contextmanager
+    def _settling(self, suspended: set[str]) -> Iterator[None]:
+        """Around a batch's write: settle its suspensions as written or not."""
+        try:
+            yield
+        except BaseException:
+            self._settle(suspended, written=False)
+            raise
+        self._settle(suspended, written=True)
 
     def _settle(self, suspended: set[str], written: bool) -> None:
         """After a batch's write: reload what is stored now. Written, it holds the

@@ -157,7 +157,7 @@ class DecisionEngine:
     def __init__(self, policies: PolicySet, backend: RegoBackend, snapshot: DataSnapshot, accept_inline_state: bool = True,
                  cache_size: int = 10_000):
         self.policies = policies
-        # Least recently used first; see decide() for what a key holds.
+        # See the decision-cache comment below for what a key holds.
         self._cache: LRUCache | None = LRUCache(maxsize=cache_size) if cache_size > 0 else None
         self._cache_lock = threading.Lock()
         self.cache_hits = self.cache_misses = 0
@@ -196,18 +196,18 @@ class DecisionEngine:
     def decide(self, event: AccessEvent) -> Decision:
         self.check_event(event)  # before the cache: a refused event is refused on every call
         policy_revision, data_revision = self.policies.revision, self.data_revision
+        # The policies' input, and the cache key's event part: the event's own
+        # serialiser (its class's, should it be a subclass with more fields).
+        input_json = event.__pydantic_serializer__.to_json(event, exclude_none=True)
         key = None
         if self._cache is not None:
-            # The event's own serialiser (its class's, should it be a subclass with more fields).
-            key = (policy_revision, data_revision, event.__pydantic_serializer__.to_json(event, exclude_none=True))
+            key = (policy_revision, data_revision, input_json)
             with self._cache_lock:
                 cached = self._cache.get(key)
-            if cached is None:
-                self.cache_misses += 1
-            else:
-                self.cache_hits += 1
             if cached is not None:
+                self.cache_hits += 1
                 return _copy_decision(cached, event)
+            self.cache_misses += 1
         day = event.at.astimezone(BEIJING).date()
         layers = layers_for(event.jurisdiction, day)
         base = dict(
@@ -242,8 +242,7 @@ class DecisionEngine:
                 years=unknown,
             ))
         try:
-            input_json = orjson.dumps(event.model_dump(mode="json", exclude_none=True)).decode()
-            violations, breaches, obligations = self._evaluate(input_json, event.action.value, day, {r.key for r in layers})
+            violations, breaches, obligations = self._evaluate(input_json.decode(), event.action.value, day, {r.key for r in layers})
         except Exception as exc:  # fail closed on anything: the backend, the result, the explanation
             log.exception("decision failed: %s", exc)
             return self._indeterminate(base, _failure(
