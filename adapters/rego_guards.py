@@ -20,6 +20,7 @@ emitting rules.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 import regorus
@@ -65,13 +66,87 @@ class _Module:
         self.defaults: set[str] = set()  # a default value holds whatever the action
 
 
+@lru_cache(maxsize=1024)
+def _parsed(path: str, text: str) -> tuple[dict, ...]:
+    """regorus' AST of one module (shared by the analyses of one load)."""
+    engine = regorus.Engine()
+    engine.add_policy(path, text)
+    return tuple(json.loads(engine.get_ast_as_json()))
+
+
+def _rule_name(rule: dict) -> str | None:
+    if "Default" in rule:
+        return _var(rule["Default"].get("refr"))
+    spec = rule.get("Spec")
+    if not spec:
+        return None
+    head = spec["head"]
+    return _var(head[next(iter(head))].get("refr"))
+
+
+def _input_fields(node: Any, found: set[str]) -> bool:
+    """Add to `found` the top-level `input` fields `node` reads (`input.f`,
+    `input["f"]`, `object.get(input, "f", d)`); False if it reads `input` in a
+    way that cannot be followed: the whole of it (passed to another function,
+    bound to a variable, replaced by `with`) or under a computed key."""
+    if isinstance(node, list):
+        return all(_input_fields(item, found) for item in node)
+    if not isinstance(node, dict):
+        return True
+    if _var(node) == "input":
+        return False
+    call = node.get("Call")
+    if isinstance(call, dict) and _path(call.get("fcn")) == ["object", "get"] and call["params"] and _var(call["params"][0]) == "input":
+        key = call["params"][1] if len(call["params"]) > 1 else None
+        if isinstance(key, dict) and "Array" in key:  # object.get(input, ["a", "b"], d) reads input.a
+            key = (key["Array"]["items"] or [None])[0]
+        if not (isinstance(key, dict) and "String" in key):
+            return False
+        found.add(key["String"]["value"])
+        return _input_fields(call["params"][2:], found)
+    for kind in ("RefDot", "RefBrack"):
+        ref = node.get(kind)
+        if isinstance(ref, dict) and _var(ref.get("refr")) == "input":
+            if kind == "RefDot":
+                field = ref["field"]
+                name = field[1] if isinstance(field, list) and len(field) == 2 else None
+            else:
+                index = ref["index"]
+                name = index["String"]["value"] if isinstance(index, dict) and "String" in index else None
+            if not isinstance(name, str):
+                return False
+            found.add(name)
+            return kind == "RefDot" or _input_fields(ref["index"], found)
+    return all(_input_fields(value, found) for value in node.values())
+
+
+def input_field_readers(modules: list[tuple[str, str]]) -> dict[str, frozenset[str]] | None:
+    """For each top-level field of `input`, the rules (`package.rule`) that read
+    it; None when some rule or import reads `input` in a way that cannot be
+    followed, so any field may be read anywhere."""
+    readers: dict[str, set[str]] = {}
+    for path, text in modules:
+        for entry in _parsed(path, text):
+            ast = entry["ast"]
+            package = ".".join(_path(ast["package"]["refr"]) or ["?"])
+            for imp in ast.get("imports", []):
+                target = _path(imp["refr"])
+                if not target or target[0] == "input":  # an alias of the input hides what is read
+                    return None
+            for rule in ast.get("rules", []):
+                fields: set[str] = set()
+                if not _input_fields(rule, fields):
+                    return None
+                for name in fields:
+                    readers.setdefault(name, set()).add(f"{package}.{_rule_name(rule)}")
+    return {name: frozenset(rules) for name, rules in readers.items()}
+
+
 class GuardAnalysis:
     def __init__(self, modules: list[tuple[str, str]]):
         self.by_package: dict[tuple[str, ...], _Module] = {}
         for path, text in modules:
-            engine = regorus.Engine()
-            engine.add_policy(path, text)
-            for entry in json.loads(engine.get_ast_as_json()):
+            for entry in _parsed(path, text):
                 self._read(entry)
 
     def _read(self, entry: dict) -> None:
@@ -90,18 +165,11 @@ class GuardAnalysis:
         module = self.by_package.setdefault(tuple(package), _Module(package, {}, aliases))
         module.aliases.update(aliases)
         for rule in ast.get("rules", []):
+            name = _rule_name(rule)
             if "Default" in rule:
-                name = _var(rule["Default"].get("refr"))
                 module.defaults.add(name or "")
-                continue
-            spec = rule.get("Spec")
-            if not spec:
-                continue
-            head = spec["head"]
-            kind = next(iter(head))
-            name = _var(head[kind].get("refr"))
-            if name is not None:
-                module.rules.setdefault(name, []).append(spec)
+            elif rule.get("Spec") and name is not None:
+                module.rules.setdefault(name, []).append(rule["Spec"])
 
     # --- constants and helpers ---------------------------------------------
 

@@ -135,6 +135,13 @@ class RegorusBackend:
         analysis = GuardAnalysis(modules)
         return {package: analysis.package_actions(package, names) for package, names in emitting.items()}
 
+    def input_readers(self, modules: list[tuple[str, str]]) -> dict[str, frozenset[str]] | None:
+        """For each top-level input field, the rules that read it (None: not
+        provable); see adapters/rego_guards.py."""
+        from .rego_guards import input_field_readers
+
+        return input_field_readers(modules)
+
     def load(self, modules: list[tuple[str, str]], data_json: str | bytes) -> None:
         """Replace the loaded policies and data (`data` as JSON text, preferably
         UTF-8 bytes: see the module docstring)."""

@@ -25,3 +25,7 @@ class RegoBackend(Protocol):
     # the actions that can make each package emit anything (None: every action).
     # The engine then evaluates, for an event, only the packages its action can
     # reach; without it every package is evaluated.
+    #   input_readers(modules) -> {field: frozenset[str]} | None
+    # for each top-level input field, the rules ("package.rule") that read it
+    # (None: some rule reads the input in a way that cannot be followed). When
+    # only lib.state's date rules read `at`, the cache keys on the event's day.

@@ -22,6 +22,11 @@ AGGREGATE_PACKAGE = "govshare.aggregate"
 AGGREGATE_QUERY = f"data.{AGGREGATE_PACKAGE}.result"
 AGGREGATE_PATH = "<generated>/govshare_aggregate.rego"
 ACTIONS = tuple(a.value for a in Action)
+# The rules through which the policies may see the event's time `at`: its
+# Beijing calendar date and nothing finer (the engine checks that on the loaded
+# policies too, see DecisionEngine).
+EVENT_DATE_RULES = frozenset({"lib.state.event_date", "lib.state.has_utc_offset"})
+EVENT_DATE_QUERY = "data.lib.state.event_date"
 
 
 @dataclass
@@ -34,6 +39,10 @@ class PolicySet:
     # source by the backend; a package not listed (or None) is reached by all.
     actions: dict[str, frozenset[str] | None] = field(default_factory=dict)
     jurisdictions: frozenset[str] = frozenset()
+    # Proved from the source by the backend: no rule reads `input.at` except
+    # through EVENT_DATE_RULES, so events differing only in the time of day
+    # get the same decision (the decision cache keys on the day then).
+    sees_only_the_day: bool = False
     revision: str = ""
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
 
@@ -183,6 +192,9 @@ def load_policy_set(root: Path | str, backend: RegoBackend) -> PolicySet:
         problems.extend(backend.compile(policy_set.modules, [AGGREGATE_QUERY]))
     if not problems and hasattr(backend, "action_guards"):
         policy_set.actions = backend.action_guards(policy_set.rule_modules, {p: tuple(sorted(m.emits)) for p, m in rules.items()})
+    if not problems and hasattr(backend, "input_readers"):
+        readers = backend.input_readers(policy_set.rule_modules)
+        policy_set.sees_only_the_day = readers is not None and readers.get("at", frozenset()) <= EVENT_DATE_RULES
     if problems:
         raise PolicyError(sorted(problems, key=lambda p: (p.file, p.line, p.col)))
     return policy_set

@@ -4,6 +4,7 @@ made under older policies or data is never served."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import threading
 
 import orjson
@@ -13,12 +14,14 @@ from adapters.regorus_backend import RegorusBackend
 from adapters.storage.store import demo_catalog
 from engine.decide import DataSnapshot, DecisionEngine, EventError
 from engine.models import AccessEvent, Decision, GrantStatus
-from engine.policyset import load_policy_set
+from engine.policyset import AGGREGATE_PACKAGE, load_policy_set
 from tests.conftest import POLICY_DIR
 
 USE = {"action": "use", "at": "2026-03-02T10:00:00+08:00", "requester": {"department": "示范区民政局"},
        "dataset": "ds-population-basic", "fields": ["name"], "purpose": "社会救助资格审核", "grant": "g-2026-0001",
        "pi_basis": "《个人信息保护法》第十三条第一款第三项", "controls": ["传输加密", "访问权限控制", "操作日志留存"]}
+
+DECISION_QUERIES = f"data.{AGGREGATE_PACKAGE}."
 
 
 class CountingBackend(RegorusBackend):
@@ -27,7 +30,8 @@ class CountingBackend(RegorusBackend):
         self.calls = 0
 
     def evaluate(self, query, input_json):
-        self.calls += 1
+        # Counts the decisions' evaluations, not the engine's own checks at load.
+        self.calls += query.startswith(DECISION_QUERIES)
         return super().evaluate(query, input_json)
 
 
@@ -97,7 +101,7 @@ class FlakyBackend(CountingBackend):
         self.failures = failures
 
     def evaluate(self, query, input_json):
-        if self.failures:
+        if self.failures and query.startswith(DECISION_QUERIES):
             self.failures -= 1
             self.calls += 1
             raise RuntimeError("backend down")
@@ -165,18 +169,72 @@ def test_changing_a_returned_decision_never_changes_the_next_hit():
         assert eng.decide(event).model_dump(exclude={"decision_id", "evaluated_at"}) == expected
 
 
-def test_an_event_differing_only_in_time_or_fields_is_a_miss():
+def test_an_event_differing_in_day_fields_or_jurisdiction_is_a_miss():
     eng, backend, _, _ = engine()
     eng.decide(AccessEvent.model_validate(USE))
-    eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T10:00:00.000001+08:00"}))
-    eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T10:00:01+08:00"}))
+    eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-03T10:00:00+08:00"}))
+    eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T16:00:00Z"}))  # 00:00 on 3 March in Beijing
     eng.decide(AccessEvent.model_validate({**USE, "fields": ["name", "id_number"]}))
     eng.decide(AccessEvent.model_validate({**USE, "fields": ["id_number"]}))
     eng.decide(AccessEvent.model_validate({**USE, "jurisdiction": "jiyuan"}))
-    # One evaluation each, two for jiyuan (its own layer too); nothing served from the cache.
-    assert backend.calls == 7 and eng.cache_hits == 0 and eng.cache_misses == 6
-    later = eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T10:00:01+08:00"}))
-    assert later.event_at.second == 1 and eng.cache_hits == 1
+    # One evaluation each, two for jiyuan (its own layer too), but 3 March
+    # twice over: the UTC event falls on the same Beijing day as the second.
+    assert backend.calls == 6 and eng.cache_hits == 1 and eng.cache_misses == 5
+
+
+def test_the_policies_see_only_the_day_so_a_later_time_that_day_is_a_hit_with_its_own_time():
+    eng, backend, _, _ = engine()
+    assert eng.policies.sees_only_the_day and eng.keys_on_the_day
+    first = eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T00:00:00+08:00"}))
+    later = eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T23:59:59.999999+08:00"}))
+    utc = eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-01T16:00:00Z"}))  # 00:00 Beijing
+    assert backend.calls == 1 and eng.cache_hits == 2
+    assert (later.event_at.hour, later.event_at.microsecond) == (23, 999999)
+    assert utc.event_at == first.event_at and utc.decision_id != first.decision_id
+    assert later.model_dump(exclude={"decision_id", "evaluated_at", "event_at"}) == \
+        first.model_dump(exclude={"decision_id", "evaluated_at", "event_at"})
+
+
+def _policies_with(tmp_path, relative: str, replace: tuple[str, str] | None = None, append: str = ""):
+    root = tmp_path / "policies"
+    shutil.copytree(POLICY_DIR, root)
+    target = root / relative
+    text = target.read_text()
+    if replace:
+        assert replace[0] in text
+        text = text.replace(*replace)
+    target.write_text(text + append)
+    return root
+
+
+def test_a_rule_reading_the_time_of_day_makes_every_instant_its_own_entry(tmp_path):
+    # A rule that reads the hour: the proof fails, so the key holds the instant.
+    root = _policies_with(tmp_path, "gdsr/use/purpose_stated/purpose_stated.rego",
+                          append='\nafter_hours if substring(input.at, 11, 2) >= "18"\n')
+    entries, grants = demo_catalog()
+    backend = CountingBackend()
+    eng = DecisionEngine(load_policy_set(root, RegorusBackend()), backend, DataSnapshot.build(entries, grants))
+    assert not eng.policies.sees_only_the_day and not eng.keys_on_the_day
+    eng.decide(AccessEvent.model_validate(USE))
+    eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T10:00:00.000001+08:00"}))
+    assert backend.calls == 2 and eng.cache_hits == 0
+    eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T10:00:00.000001+08:00"}))
+    assert backend.calls == 2 and eng.cache_hits == 1
+
+
+def test_a_date_rule_that_gives_the_time_too_makes_every_instant_its_own_entry(tmp_path):
+    # The date rule itself changed to keep the time: the source proof still
+    # holds (only it reads `at`), but the check on the loaded policies fails.
+    root = _policies_with(tmp_path, "lib/state/state.rego",
+                          replace=("event_date := substring(input.at, 0, 10) if {\n\tendswith",
+                                   "event_date := substring(input.at, 0, 16) if {\n\tendswith"))
+    entries, grants = demo_catalog()
+    backend = CountingBackend()
+    eng = DecisionEngine(load_policy_set(root, RegorusBackend()), backend, DataSnapshot.build(entries, grants))
+    assert eng.policies.sees_only_the_day and not eng.keys_on_the_day
+    eng.decide(AccessEvent.model_validate(USE))
+    eng.decide(AccessEvent.model_validate({**USE, "at": "2026-03-02T11:00:00+08:00"}))
+    assert backend.calls == 2 and eng.cache_hits == 0
 
 
 def test_a_decision_under_other_policies_is_never_served():

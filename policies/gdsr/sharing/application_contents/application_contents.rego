@@ -28,15 +28,20 @@ import rego.v1
 
 import data.lib.state
 
-# Items the application states as text; a blank string counts as missing.
-stated_items := ["legal_basis", "scenario", "method", "use_until"]
-
-stated(item) if trim_space(input[item]) != ""
+# Items the application states as text; a blank or missing one counts as
+# missing. Each is read by name (not as input[item]), so the engine can prove
+# which parts of the input the rule reads.
+statements := {
+	"legal_basis": object.get(input, "legal_basis", ""),
+	"scenario": object.get(input, "scenario", ""),
+	"method": object.get(input, "method", ""),
+	"use_until": object.get(input, "use_until", ""),
+}
 
 violation contains {"item": item} if {
 	input.action == "apply"
-	some item in stated_items
-	not stated(item)
+	some item, text in statements
+	trim_space(text) == ""
 }
 
 violation contains {"item": "fields"} if {

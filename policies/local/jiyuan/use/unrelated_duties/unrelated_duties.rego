@@ -33,7 +33,11 @@ import data.lib.state
 # provision, made under a grant that already records the basis, names its purpose.
 required := {"apply": ["legal_basis", "purpose"], "use": ["purpose"], "transfer": ["purpose"]}
 
-stated(key) if trim_space(input[key]) != ""
+# Read by name (not as input[key]), so the engine can prove which parts of
+# the input the rule reads; a missing statement counts as blank.
+statements := {"legal_basis": object.get(input, "legal_basis", ""), "purpose": object.get(input, "purpose", "")}
+
+stated(key) if trim_space(statements[key]) != ""
 
 violation contains {"dataset": state.dataset_name, "action": input.action, "missing": key} if {
 	some key in required[input.action]
