@@ -142,6 +142,80 @@ def input_field_readers(modules: list[tuple[str, str]]) -> dict[str, frozenset[s
     return {name: frozenset(rules) for name, rules in readers.items()}
 
 
+def _data_prefix(node: Any) -> tuple[list[str] | None, list[Any]]:
+    """For a reference chain (`data.a.b[x].c`): its static path under `data`
+    up to the first computed key (["a", "b"]), None when the chain is not
+    rooted at `data`; and the computed keys met on the way (to look into)."""
+    fields: list[str] = []
+    keys: list[Any] = []
+    while isinstance(node, dict):
+        if "RefDot" in node:
+            field = node["RefDot"]["field"]
+            name = field[1] if isinstance(field, list) and len(field) == 2 else None
+            fields = [name] + fields if isinstance(name, str) else []
+            node = node["RefDot"]["refr"]
+        elif "RefBrack" in node:
+            index = node["RefBrack"]["index"]
+            if isinstance(index, dict) and "String" in index:
+                fields = [index["String"]["value"]] + fields
+            else:
+                fields = []  # a computed key: only what comes before it is static
+                keys.append(index)
+            node = node["RefBrack"]["refr"]
+        else:
+            break
+    return (fields if _var(node) == "data" else None), keys
+
+
+def _data_refs(node: Any, found: list[list[str]]) -> None:
+    """Add to `found` the static path under `data` of every reference to it in
+    `node` (a bare `data`, or one indexed by a computed key first, is [])."""
+    if isinstance(node, list):
+        for item in node:
+            _data_refs(item, found)
+        return
+    if not isinstance(node, dict):
+        return
+    if _var(node) == "data":
+        found.append([])
+        return
+    if "RefDot" in node or "RefBrack" in node:
+        prefix, keys = _data_prefix(node)
+        if prefix is not None:
+            found.append(prefix)
+            _data_refs(keys, found)
+            return
+    for value in node.values():
+        _data_refs(value, found)
+
+
+def package_dependencies(modules: list[tuple[str, str]]) -> dict[str, tuple[str, frozenset[str]]]:
+    """For each module (by path): its package and the packages among `modules`
+    it may read (through an import or any reference under `data`, itself
+    included). A reference that is a prefix of a package, or lies inside one,
+    counts; so does every package for a reference to the whole of `data`."""
+    parsed: dict[str, tuple[list[str], list[list[str]]]] = {}
+    for path, text in modules:
+        for entry in _parsed(path, text):
+            ast = entry["ast"]
+            package = _path(ast["package"]["refr"]) or []
+            found: list[list[str]] = []
+            for imp in ast.get("imports", []):
+                target = _path(imp["refr"])
+                if target and target[0] == "data":
+                    found.append(target[1:])
+            _data_refs(ast.get("rules", []), found)
+            parsed[path] = (package[1:] if package[:1] == ["data"] else package, found)
+    packages = {".".join(package): package for package, _ in parsed.values()}
+
+    def matches(ref: list[str], package: list[str]) -> bool:
+        n = min(len(ref), len(package))
+        return ref[:n] == package[:n]
+
+    return {path: (".".join(package), frozenset(name for name, other in packages.items() if any(matches(r, other) for r in refs)))
+            for path, (package, refs) in parsed.items()}
+
+
 class GuardAnalysis:
     def __init__(self, modules: list[tuple[str, str]]):
         self.by_package: dict[tuple[str, ...], _Module] = {}

@@ -73,23 +73,44 @@ _orphans_lock = threading.RLock()  # re-entrant: a collection may run __del__ wh
 
 
 class _Owned:
-    """A thread's engine and the load it was built from."""
+    """A thread's engines and the load they were built from: `base` holds the
+    data only; `engine` (every module) and the partitions' engines are clones
+    of it, so they share its data (regorus values are reference-counted)."""
 
-    __slots__ = ("engine", "generation", "ident", "thread")
+    __slots__ = ("base", "engine", "parts", "partitions", "generation", "ident", "thread")
 
-    def __init__(self, engine: Any, generation: int) -> None:
-        self.engine, self.generation = engine, generation
+    def __init__(self, base: Any, engine: Any, partitions: dict[str, list[tuple[str, str]]], generation: int) -> None:
+        self.base, self.engine, self.partitions, self.generation = base, engine, partitions, generation
+        self.parts: dict[str, Any] = {}  # query → its partition's engine, built on first use
         # The ident tells whose thread this is even while the thread exits (when
         # threading no longer knows it); the Thread object is the key to hand the
         # engine back under, as an ident may be reused once the thread is gone.
         self.ident, self.thread = threading.get_ident(), threading.current_thread()
 
+    def partition(self, query: str) -> Any:
+        """The engine for `query`: its partition's, or the one with every module."""
+        modules = self.partitions.get(query)
+        if modules is None:
+            return self.engine
+        engine = self.parts.get(query)
+        if engine is None:
+            try:
+                engine = self.base.clone()
+                for path, text in modules:
+                    engine.add_policy(path, text)
+            except Exception as exc:
+                engine = None  # as in RegorusBackend._owned
+                raise BackendError(clean_engine_message(str(exc))) from exc
+            self.parts[query] = engine
+        return engine
+
     def __del__(self) -> None:
         try:
             if self.engine is not None and threading.get_ident() != self.ident:
                 with _orphans_lock:
-                    _orphans.setdefault(self.thread, []).append(self.engine)
-                self.engine = None
+                    _orphans.setdefault(self.thread, []).append((self.engine, self.base, *self.parts.values()))
+                self.engine = self.base = None
+                self.parts = {}
         except Exception:  # noqa: BLE001 - interpreter shutdown; nothing to hand back to
             pass
 
@@ -106,6 +127,7 @@ class RegorusBackend:
 
     def __init__(self) -> None:
         self._modules: list[tuple[str, str]] = []
+        self._partitions: dict[str, list[tuple[str, str]]] = {}
         # Puts the loaded data into a new engine (see load).
         self._feed: Callable[[Any], None] = lambda engine: None
         self._generation = 0
@@ -142,11 +164,23 @@ class RegorusBackend:
 
         return input_field_readers(modules)
 
-    def load(self, modules: list[tuple[str, str]], data_json: str | bytes) -> None:
+    def package_dependencies(self, modules: list[tuple[str, str]]) -> dict[str, tuple[str, frozenset[str]]]:
+        """For each module: its package and the packages it may read; see
+        adapters/rego_guards.py."""
+        from .rego_guards import package_dependencies
+
+        return package_dependencies(modules)
+
+    def load(self, modules: list[tuple[str, str]], data_json: str | bytes,
+             partitions: dict[str, list[tuple[str, str]]] | None = None) -> None:
         """Replace the loaded policies and data (`data` as JSON text, preferably
-        UTF-8 bytes: see the module docstring)."""
+        UTF-8 bytes: see the module docstring). `partitions` maps a query to the
+        only modules it needs: it is then answered from an engine holding just
+        those (built on first use, sharing the data), as regorus' interpreter
+        slows with every module it holds."""
         with self._lock:
             self._modules = list(modules)
+            self._partitions = dict(partitions or {})
             self._feed = lambda engine: _add_data_json(engine, data_json)
             self._generation += 1
             generation = self._generation
@@ -161,33 +195,40 @@ class RegorusBackend:
                 if self._generation == generation:
                     self._feed = lambda engine: _add_data_json(engine, zlib.decompress(packed, bufsize=size))
 
-    def _engine(self) -> Any:
+    def _owned(self) -> _Owned:
         if _orphans:
             _free_orphans()
         local = self._local
         owned = getattr(local, "owned", None)
         if owned is None or owned.generation != self._generation:
             with self._lock:
-                modules, feed, generation = self._modules, self._feed, self._generation
-            # Drop this thread's old engine (here, on its own thread) before
+                modules, partitions, feed, generation = self._modules, self._partitions, self._feed, self._generation
+            # Drop this thread's old engines (here, on its own thread) before
             # parsing the new data, so a reload never holds two copies of it.
             local.owned = owned = None
-            engine = regorus.Engine()
+            base = engine = None
             try:
+                base = regorus.Engine()
+                feed(base)
+                engine = base.clone()
                 for path, text in modules:
                     engine.add_policy(path, text)
-                feed(engine)
             except Exception as exc:
-                engine = None  # the error's traceback must not hold an engine another thread could drop
+                base = engine = None  # the error's traceback must not hold an engine another thread could drop
                 raise BackendError(clean_engine_message(str(exc))) from exc
-            local.owned = owned = _Owned(engine, generation)
-        return owned.engine
+            local.owned = owned = _Owned(base, engine, partitions, generation)
+        return owned
+
+    def _engine(self) -> Any:
+        return self._owned().engine
 
     def evaluate(self, query: str, input_json: str) -> Any:
-        engine = self._engine()
         try:
+            engine = self._owned().partition(query)
             engine.set_input_json(input_json)
             return orjson.loads(engine.eval_rule_as_json(query))
+        except BackendError:
+            raise
         except Exception as exc:
-            engine = None  # as in _engine: the traceback may be kept (logged) and freed elsewhere
+            engine = None  # as in _owned: the traceback may be kept (logged) and freed elsewhere
             raise BackendError(clean_engine_message(str(exc))) from exc

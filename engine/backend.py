@@ -13,8 +13,10 @@ class RegoBackend(Protocol):
     def compile(self, modules: list[tuple[str, str]], entry_points: list[str]) -> list[PolicyProblem]:
         """Check that the modules parse and compile; return the problems found."""
 
-    def load(self, modules: list[tuple[str, str]], data_json: str | bytes) -> None:
-        """Replace the loaded policies and data."""
+    def load(self, modules: list[tuple[str, str]], data_json: str | bytes,
+             partitions: dict[str, list[tuple[str, str]]] | None = None) -> None:
+        """Replace the loaded policies and data. `partitions` (may be ignored):
+        for some queries, the only modules they need."""
 
     def evaluate(self, query: str, input_json: str) -> Any:
         """Evaluate a rule path against an input; return the parsed JSON value.
@@ -29,3 +31,6 @@ class RegoBackend(Protocol):
     # for each top-level input field, the rules ("package.rule") that read it
     # (None: some rule reads the input in a way that cannot be followed). When
     # only lib.state's date rules read `at`, the cache keys on the event's day.
+    #   package_dependencies(modules) -> {path: (package, frozenset[package])}
+    # for each module, its package and the packages it may read; the policy
+    # set then gives load() a partition for each layer query.

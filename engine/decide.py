@@ -172,7 +172,7 @@ class DecisionEngine:
         self.snapshot = snapshot
         self.data_revision = snapshot.revision
         self._policy_data = policies.data()
-        backend.load(policies.serving_modules, snapshot.data_json(self._policy_data))
+        backend.load(policies.serving_modules, snapshot.data_json(self._policy_data), partitions=policies.partitions)
         # Key the cache on the event's day, not its instant, only when the
         # source proves the policies read `at` through the date rules alone
         # and those rules, as loaded, give one date for any time of a day.
@@ -187,7 +187,7 @@ class DecisionEngine:
         return seen == {orjson.dumps(_TIMES_OF_ONE_DAY[0][:10])}
 
     def replace_data(self, snapshot: DataSnapshot) -> None:
-        self.backend.load(self.policies.serving_modules, snapshot.data_json(self._policy_data))
+        self.backend.load(self.policies.serving_modules, snapshot.data_json(self._policy_data), partitions=self.policies.partitions)
         self.snapshot, self.data_revision = snapshot, snapshot.revision
         if self._cache is not None:
             with self._cache_lock:

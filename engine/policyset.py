@@ -43,6 +43,9 @@ class PolicySet:
     # through EVENT_DATE_RULES, so events differing only in the time of day
     # get the same decision (the decision cache keys on the day then).
     sees_only_the_day: bool = False
+    # module path → (its package, the packages it may read), proved from the
+    # source by the backend; None: unknown (every decision uses every module).
+    dependencies: dict[str, tuple[str, frozenset[str]]] | None = None
     revision: str = ""
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
 
@@ -85,11 +88,45 @@ class PolicySet:
         actions = self.actions.get(package)
         return actions is None or action in actions
 
-    def aggregate_module(self) -> str:
+    def _layer_packages(self, layer: str, action: str) -> list[str]:
+        return [p for p in sorted(self.rules) if self.rules[p].regulation == layer and self.reaches(p, action)]
+
+    @cached_property
+    def partitions(self) -> dict[str, list[tuple[str, str]]]:
+        """For each layer query, the only modules it needs: the packages its
+        rule gathers, what those may read (transitively), and an aggregate
+        holding just that rule. regorus' interpreter slows with every module it
+        holds (measured: ~25 % a decision), so the backend can answer a layer
+        query from an engine holding only these. Empty when the dependencies
+        are unknown or a rule reads the aggregate itself."""
+        if self.dependencies is None:
+            return {}
+        package_of = {path: package for path, (package, _) in self.dependencies.items()}
+        needs: dict[str, set[str]] = {}
+        for package, deps in self.dependencies.values():
+            needs.setdefault(package, set()).update(deps)
+        found = {}
+        for layer in self.layers:
+            for action in ACTIONS:
+                wanted: set[str] = set()
+                todo = self._layer_packages(layer, action)
+                while todo:
+                    package = todo.pop()
+                    if package not in wanted:
+                        wanted.add(package)
+                        todo.extend(needs.get(package, ()))
+                if AGGREGATE_PACKAGE in wanted:
+                    return {}
+                modules = [(path, text) for path, text in self.rule_modules if package_of.get(path) in wanted]
+                modules.append((f"<generated>/govshare_aggregate_{layer}_{action}.rego", self.aggregate_module([(layer, action)])))
+                found[self.layer_query(layer, action)] = modules
+        return found
+
+    def aggregate_module(self, layer_rules: list[tuple[str, str]] | None = None) -> str:
         """Rules that gather the packages' violations, breaches and obligations:
         `result` for all of them, `layer_<regulation>_<action>` for each layer
         and action, so a decision is one evaluation per layer in force over only
-        the packages its action can reach."""
+        the packages its action can reach. Given `layer_rules`, only those."""
         def gather(packages: list[str]) -> str:
             def entries(kind: str) -> str:
                 # One entry a line: regorus refuses lines over 1,024 columns.
@@ -97,12 +134,11 @@ class PolicySet:
 
             return "{\n" + "".join(f'\t"{kind}": {{\n{entries(kind)}\t}},\n' for kind in RULE_KINDS) + "}\n"
 
-        everything = sorted(self.rules)
-        parts = [f"package {AGGREGATE_PACKAGE}\n\nimport rego.v1\n\nresult := {gather(everything)}"]
-        for layer in self.layers:
-            for action in ACTIONS:
-                packages = [p for p in everything if self.rules[p].regulation == layer and self.reaches(p, action)]
-                parts.append(f"\n{_layer_rule(layer, action)} := {gather(packages)}")
+        parts = [f"package {AGGREGATE_PACKAGE}\n\nimport rego.v1\n"]
+        if layer_rules is None:
+            parts.append(f"\nresult := {gather(sorted(self.rules))}")
+        for layer, action in layer_rules or [(layer, action) for layer in self.layers for action in ACTIONS]:
+            parts.append(f"\n{_layer_rule(layer, action)} := {gather(self._layer_packages(layer, action))}")
         return "".join(parts)
 
 
@@ -192,6 +228,9 @@ def load_policy_set(root: Path | str, backend: RegoBackend) -> PolicySet:
         problems.extend(backend.compile(policy_set.modules, [AGGREGATE_QUERY]))
     if not problems and hasattr(backend, "action_guards"):
         policy_set.actions = backend.action_guards(policy_set.rule_modules, {p: tuple(sorted(m.emits)) for p, m in rules.items()})
+    if not problems and hasattr(backend, "package_dependencies"):
+        # With the aggregate: a rule that reads it cannot be served from a partition.
+        policy_set.dependencies = backend.package_dependencies(policy_set.serving_modules)
     if not problems and hasattr(backend, "input_readers"):
         readers = backend.input_readers(policy_set.rule_modules)
         policy_set.sees_only_the_day = readers is not None and readers.get("at", frozenset()) <= EVENT_DATE_RULES

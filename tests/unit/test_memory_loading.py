@@ -87,8 +87,8 @@ def test_without_an_in_memory_file_bytes_are_read_as_text(monkeypatch):
 
 def test_decisions_are_the_same_whether_the_engine_is_given_bytes_or_text():
     class BytesBackend(RegorusBackend):
-        def load(self, modules, data_json):
-            super().load(modules, data_json.encode() if isinstance(data_json, str) else data_json)
+        def load(self, modules, data_json, **kwargs):
+            super().load(modules, data_json.encode() if isinstance(data_json, str) else data_json, **kwargs)
 
     policies = load_policy_set(POLICY_DIR, RegorusBackend())
     snapshot = DataSnapshot.build(*demo_catalog())
