@@ -96,12 +96,15 @@ def mask(document: dict[str, Any], paths: Iterable[str]) -> dict[str, Any]:
     """Replace the values at JSON-pointer-like paths (`/requester/region`,
     `/inline/grant`) with a marker, as OPA's decision-log masking does. A `*`
     segment matches every item of a list or object. Absent paths are ignored.
-    Returns a copy; applied before hashing, so the chain never holds the value."""
+    Returns a copy (the document itself when there is nothing to mask: a deep
+    copy of a decision's input costs more than sealing it); applied before
+    hashing, so the chain never holds the value."""
+    split = [parts for parts in map(_split, paths) if parts]
+    if not split:
+        return document
     result = copy.deepcopy(document)
-    for path in paths:
-        parts = _split(path)
-        if parts:
-            _mask_at(result, parts)
+    for parts in split:
+        _mask_at(result, parts)
     return result
 
 

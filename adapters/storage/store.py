@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterator, TypeVar
 from alembic import command
 from alembic.config import Config
 import orjson
-from sqlalchemy import create_engine, delete, event, func, select
+from sqlalchemy import create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -118,20 +118,21 @@ class Store:
         """Append one sealed entry inside `session`'s transaction. The chain's
         head is read once per transaction, so a group of writes costs one query;
         a racing writer that took the same place fails on the unique sequence
-        number, and `transaction` runs the whole unit again."""
+        number, and `transaction` runs the whole unit again.
+
+        The row is inserted at once (a Core insert, not an ORM object flushed
+        later): the body is stored exactly as it was sealed, whatever the caller
+        does to it afterwards, and the first append of a transaction claims its
+        place in the chain: on PostgreSQL a racing writer then waits for this
+        transaction instead of failing at commit and backing off (which let one
+        writer starve another)."""
         head = session.info.get(LEDGER_HEAD)
-        first = head is None
-        if first:
+        if head is None:
             last = session.execute(select(LedgerRow.seq, LedgerRow.hash).order_by(LedgerRow.seq.desc()).limit(1)).first()
             head = (last.seq, last.hash) if last else (0, GENESIS)
         entry = seal(head[0] + 1, kind, ref, _now().isoformat().replace("+00:00", "Z"), policy_revision, law_version, data_revision, body, head[1])
-        session.add(LedgerRow(**entry.content(), hash=entry.hash))
+        session.connection().execute(_INSERT_LEDGER_ROW, {**entry.content(), "hash": entry.hash})
         session.info[LEDGER_HEAD] = (entry.seq, entry.hash)
-        if first:
-            # Claim the place now: on PostgreSQL a racing writer then waits for
-            # this transaction instead of failing at commit and backing off
-            # (which let one writer starve another).
-            session.flush()
         return entry
 
     def ledger(self, batch: int = 1000) -> Iterator[LedgerEntry]:
@@ -269,14 +270,12 @@ class Store:
     def put_record_in(session: Session, record: dict[str, Any], new: bool = False) -> None:
         """Store a usage record; `new` (a record made for a fresh decision) skips
         the look-up an update needs: a clash on the id fails as an integrity error."""
-        row = UsageRecordRow(
-            id=record["id"], grant_id=record.get("grant"), dataset=record["dataset"], requester=record["requester"],
-            created_on=date.fromisoformat(record["created_on"]), body=record, updated_at=_now(),
-        )
+        values = dict(id=record["id"], grant_id=record.get("grant"), dataset=record["dataset"], requester=record["requester"],
+                      created_on=date.fromisoformat(record["created_on"]), body=record, updated_at=_now())
         if new:
-            session.add(row)
+            session.connection().execute(_INSERT_USAGE_RECORD, values)
         else:
-            session.merge(row)
+            session.merge(UsageRecordRow(**values))
 
     def record(self, record_id: str, session: Session | None = None) -> dict[str, Any]:
         return dict(self._row(UsageRecordRow, record_id, "usage record", session).body)
@@ -296,6 +295,11 @@ class Store:
     @staticmethod
     def delete_record_in(session: Session, record_id: str) -> None:
         session.execute(delete(UsageRecordRow).where(UsageRecordRow.id == record_id))
+
+
+# Core inserts: an ORM object costs more to build and flush than the row is worth.
+_INSERT_LEDGER_ROW = insert(LedgerRow.__table__)
+_INSERT_USAGE_RECORD = insert(UsageRecordRow.__table__)
 
 
 def _is_contention(exc: Exception) -> bool:

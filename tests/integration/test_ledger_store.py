@@ -96,3 +96,20 @@ def test_a_failed_write_leaves_nothing_behind(db_url):
     except ValueError:
         pass
     assert store.ledger_length() == 0
+
+
+def test_a_body_changed_after_it_was_appended_is_stored_as_sealed(db_url):
+    # The caller's dict is not copied (a deep copy of every decision cost more
+    # than sealing it): the row must be written as the entry was sealed.
+    store = Store(db_url)
+    body = {"application": {"id": "a-1", "status": "received"}}
+
+    def work(session):
+        Store.append(session, "application", "a-1", body, policy_revision="p", law_version="l", data_revision="d")
+        Store.append(session, "application", "a-1", body, policy_revision="p", law_version="l", data_revision="d")
+        body["application"]["status"] = "changed afterwards"
+
+    store.transaction(work)
+    entries = list(store.ledger())
+    assert [e.body["application"]["status"] for e in entries] == ["received", "received"]
+    assert verify_chain(entries) == (2, None)
