@@ -11,7 +11,7 @@ from typing import Literal
 
 import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -28,6 +28,7 @@ from .errors import (ORJSON_MAX_DEPTH, describe_errors, error_body, internal_err
                      shaped_error, too_deep_body)
 from ..tokens import Tokens
 from .auth import AuthError, Authorizer
+from .fastpath import FastRoute, fast, include_flat, is_json, use_fast_query
 from .lifecycle_routes import lifecycle_router
 from .opa_routes import opa_router
 from .authzen_routes import authzen_router, public_base
@@ -171,6 +172,12 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
+# The `dry_run` values the quick path reads itself; any other spelling (pydantic
+# accepts more) goes to FastAPI's own parsing.
+_DRY_RUN = {"true": True, "false": False, "1": True, "0": False}
+_decision_json = Decision.__pydantic_serializer__.to_json
+
+
 class BatchIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     events: list[AccessEvent] = Field(min_length=1, description="按顺序决策的事件 / events, decided in order")
@@ -309,7 +316,49 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
         log.exception("unhandled error on %s", request.url.path)
         return JSONResponse(shaped_error(request.url.path, 500, internal_error_body()), status_code=500)
 
-    @app.post(
+    # A plain, valid request to POST /v1/decisions is answered without FastAPI's
+    # parameter resolution (see fastpath.py). The route stays on the app's own
+    # router: an included router costs two more matching passes per request.
+    may_decide = auth.permits("decide")
+
+    def fast_post(path: str, **options: Any) -> Any:
+        def register(endpoint: Any) -> Any:
+            app.router.add_api_route(path, endpoint, methods=["POST"], route_class_override=FastRoute, **options)
+            return endpoint
+
+        return register
+
+    async def quick_decide(request: Request) -> Response | None:
+        if not may_decide(request) or not is_json(request.headers.get("content-type")):
+            return None
+        dry_run = False
+        if request.scope.get("query_string"):
+            given = use_fast_query(request).getlist("dry_run")
+            if given:
+                if len(given) != 1 or given[0] not in _DRY_RUN:
+                    return None
+                dry_run = _DRY_RUN[given[0]]
+        try:
+            event = AccessEvent.model_validate(orjson.loads(await request.body()))
+        except (orjson.JSONDecodeError, ValidationError):
+            return None  # FastAPI's path answers it with the error it always gave
+        decision = await decide_one(event, dry_run, request)
+        # The bytes FastAPI's response_model=Decision writes (pydantic's JSON
+        # serialiser), without validating our own Decision again.
+        return Response(_decision_json(decision, by_alias=True), media_type="application/json")
+
+    async def decide_one(event: AccessEvent, dry_run: bool, request: Request) -> Decision:
+        # Deliberately async: evaluation runs on the event-loop thread, so each
+        # worker process needs exactly one regorus engine.
+        if dry_run:
+            lifecycle.refresh()
+            # A trial is not a decision of record: no ledger, no metrics.
+            decision = lifecycle.engine.decide(event)
+            request.state.decision_ids.append(decision.decision_id)
+            return decision
+        return (await decide_and_observe([event], request))[0]
+
+    @fast_post(
         "/v1/decisions",
         dependencies=[auth.require("decide")],
         response_model=Decision,
@@ -325,21 +374,14 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
             422: {"description": "字段缺失或取值无效 / a field is missing or invalid", "content": {"application/json": {"example": ERROR_EXAMPLE}}},
         },
     )
+    @fast(quick_decide)
     async def decide(
         event: AccessEvent,
         request: Request,
         dry_run: bool = Query(False, description="试算：只作决策，不记台账、不生成使用记录、不暂停授权（控制台的决策试算用此方式）"
                               " / try it: decide but write nothing — no ledger entry, no usage record, no suspension (the console's playground)"),
     ) -> Any:
-        # Deliberately async: evaluation runs on the event-loop thread, so each
-        # worker process needs exactly one regorus engine.
-        if dry_run:
-            lifecycle.refresh()
-            # A trial is not a decision of record: no ledger, no metrics.
-            decision = lifecycle.engine.decide(event)
-            request.state.decision_ids.append(decision.decision_id)
-            return decision
-        return (await decide_and_observe([event], request))[0]
+        return await decide_one(event, dry_run, request)
 
     async def decide_and_observe(events: list[AccessEvent], request: Request) -> list[Decision]:
         started = time.perf_counter()
@@ -376,8 +418,9 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     # The decision APIs first: a request is matched against the routes in order.
-    app.include_router(opa_router(lifecycle, auth))
-    app.include_router(authzen_router(lifecycle, auth))
+    # The OPA Data API's and AuthZEN's routes join the app's own (see include_flat).
+    include_flat(app, opa_router(lifecycle, auth, dependency_overrides_provider=app))
+    include_flat(app, authzen_router(lifecycle, auth, dependency_overrides_provider=app))
     app.include_router(lifecycle_router(lifecycle, auth))
     app.include_router(token_router(tokens, auth))
     app.include_router(console_router(lifecycle, auth))

@@ -47,22 +47,40 @@ class Authorizer:
         async def dependency(request: Request) -> str:
             # The header is read here, not declared as a parameter: FastAPI's
             # parameter resolution costs more than the check itself.
-            authorization = request.headers.get("authorization")
-            if not self.enabled:
-                request.state.role = "admin"
-                return "admin"
-            if not authorization or not authorization.lower().startswith("bearer "):
-                raise AuthError(401, "unauthenticated", "缺少访问令牌：请在 Authorization 头中提供 Bearer 令牌。",
-                                "Missing token: send it as Authorization: Bearer <token>.")
-            role = self.role_of(authorization[7:].strip())
-            if role is None:
-                raise AuthError(401, "unauthenticated", "访问令牌无效或已吊销。", "The token is not valid or has been revoked.")
-            if not wanted & PERMISSIONS[role]:
-                raise AuthError(403, "forbidden", f"角色 {role} 无权进行此操作。", f"The role {role} may not do this.")
-            request.state.role = role
-            return role
+            return self._check(request, wanted)
 
         return Depends(dependency)
+
+    def permits(self, *permissions: str) -> Callable[[Request], bool]:
+        """The check `require` makes, answering instead of raising: True lets the
+        request through (its role set, as `require` does); False leaves the
+        refusal to `require` on FastAPI's own path (see fastpath.py)."""
+        wanted = set(permissions)
+
+        def permitted(request: Request) -> bool:
+            try:
+                self._check(request, wanted)
+            except AuthError:
+                return False
+            return True
+
+        return permitted
+
+    def _check(self, request: Request, wanted: set[str]) -> str:
+        authorization = request.headers.get("authorization")
+        if not self.enabled:
+            request.state.role = "admin"
+            return "admin"
+        if not authorization or not authorization.lower().startswith("bearer "):
+            raise AuthError(401, "unauthenticated", "缺少访问令牌：请在 Authorization 头中提供 Bearer 令牌。",
+                            "Missing token: send it as Authorization: Bearer <token>.")
+        role = self.role_of(authorization[7:].strip())
+        if role is None:
+            raise AuthError(401, "unauthenticated", "访问令牌无效或已吊销。", "The token is not valid or has been revoked.")
+        if not wanted & PERMISSIONS[role]:
+            raise AuthError(403, "forbidden", f"角色 {role} 无权进行此操作。", f"The role {role} may not do this.")
+        request.state.role = role
+        return role
 
 
 Require = Callable[..., Any]

@@ -51,6 +51,7 @@ from ..lifecycle import Lifecycle
 from ..service import DEFAULT_PUBLIC_URL
 from .auth import Authorizer
 from .errors import describe_errors, error_body, field_name
+from .fastpath import FastRoute, fast_if
 
 TAG = "AuthZEN 授权接口 AuthZEN API"
 
@@ -317,9 +318,12 @@ def public_base(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
 
 
-def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
-    router = APIRouter(tags=[TAG])
+def authzen_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_provider: Any = None) -> APIRouter:
+    router = APIRouter(tags=[TAG], route_class=FastRoute, dependency_overrides_provider=dependency_overrides_provider)
     settings = lifecycle.service.settings
+    # A permitted request skips FastAPI's parameter resolution (see fastpath.py);
+    # a refused token goes to FastAPI's path and the dependency.
+    permitted = auth.permits("decide")
 
     def prepare(item: dict[str, Any], prefix: str = "") -> AccessEvent:
         """Map, then refuse what the engine does not know (e.g. a jurisdiction)
@@ -359,6 +363,7 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
         "and the cited violations in `context`; 400 names a missing or invalid field.",
         openapi_extra=_body(EXAMPLE),
     )
+    @fast_if(permitted)
     async def evaluate(request: Request) -> JSONResponse:
         try:
             return JSONResponse(await one(request, await _json_object(request)))
@@ -392,6 +397,7 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
             "evaluations": [{}, {"action": {"name": "transfer"}, "context": {**EXAMPLE["context"], "recipient": {"kind": "third_party", "name": "某科技有限公司"}}}],
         }),
     )
+    @fast_if(permitted)
     async def evaluate_many(request: Request) -> JSONResponse:
         try:
             body = await _json_object(request)

@@ -138,11 +138,12 @@ class RequestIds:
                     raise  # too late to answer; the server closes the connection
                 await _answer(send_with_id, path, 500, internal_error_body())
         finally:
-            log.info("request", extra={"fields": {
-                "request_id": request_id, "method": scope.get("method"), "path": path, "status": status,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                "decision_ids": scope["state"].get("decision_ids", []),
-            }})
+            if log.isEnabledFor(logging.INFO):  # the line's fields cost more than the check
+                log.info("request", extra={"fields": {
+                    "request_id": request_id, "method": scope.get("method"), "path": path, "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                    "decision_ids": scope["state"].get("decision_ids", []),
+                }})
 
 
 async def _answer(send: Send, path: str, status: int, body: dict[str, Any]) -> None:
