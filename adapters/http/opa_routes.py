@@ -4,7 +4,7 @@
 answer `{"result": ..., "decision_id": ...}` as OPA does; an undefined document,
 an unknown path and a path outside the loaded packages all give 200 without
 `result`. `?metrics=true` and `?provenance=true` add OPA's `metrics` and
-`provenance`. Errors carry OPA's top-level `{"code", "message"}` (codes such as
+`provenance`; `?pretty=true` indents the answer. Errors carry OPA's top-level `{"code", "message"}` (codes such as
 `invalid_parameter`, `unauthorized`, `internal_error`; the message as
 "中文 / English"), with govshare's structured bilingual `error` alongside.
 
@@ -386,6 +386,9 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
         if _flag(request, "metrics"):
             metrics["timer_server_handler_ns"] = time.perf_counter_ns() - started
             body["metrics"] = metrics
+        if _flag(request, "pretty"):
+            # As OPA's `?pretty=true`: the same document, indented for people.
+            return Response(json.dumps(body, ensure_ascii=False, allow_nan=False, indent=2).encode(), media_type="application/json")
         if result is UNDEFINED or result is True or result is False:
             # Nothing but strings, booleans and small integers: orjson writes the
             # same bytes as JSONResponse's json.dumps, in a fraction of the time.
@@ -451,6 +454,8 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
          "description": "返回求值计时 / add OPA's metrics (timer_rego_query_eval_ns, timer_server_handler_ns, …)"},
         {"name": "provenance", "in": "query", "required": False, "schema": {"type": "boolean"},
          "description": "返回版本与策略、数据修订号 / add OPA's provenance (version, policy revision, data revision)"},
+        {"name": "pretty", "in": "query", "required": False, "schema": {"type": "boolean"},
+         "description": "缩进输出，便于阅读 / indent the JSON answer for people"},
     ]
     request_body["parameters"] = flags
     get_parameters = {"parameters": flags + [{"name": "input", "in": "query", "required": False, "schema": {"type": "string"},

@@ -159,6 +159,14 @@ def test_metrics_and_provenance(client, service):
     assert "metrics" not in plain and "provenance" not in plain
 
 
+def test_pretty_indents_the_same_answer(client):
+    pretty = client.get("/v1/data/lib/state/use_actions?pretty=true")
+    plain = client.get("/v1/data/lib/state/use_actions")
+    assert pretty.status_code == plain.status_code == 200
+    assert pretty.text.startswith('{\n  "result": [') and "\n" not in plain.text
+    assert sorted(pretty.json()["result"]) == sorted(plain.json()["result"]) == ["transfer", "use"]
+
+
 def test_govshare_decision_is_the_full_decision_through_the_lifecycle(client, service):
     body = client.post("/v1/data/govshare/decision", json={"input": THIRD_PARTY}).json()
     decision = body["result"]
