@@ -70,8 +70,13 @@ class _Module:
 def _parsed(path: str, text: str) -> tuple[dict, ...]:
     """regorus' AST of one module (shared by the analyses of one load)."""
     engine = regorus.Engine()
-    engine.add_policy(path, text)
-    return tuple(json.loads(engine.get_ast_as_json()))
+    try:
+        engine.add_policy(path, text)
+        return tuple(json.loads(engine.get_ast_as_json()))
+    finally:
+        # Not kept by a traceback that another thread may free (the wheel
+        # cannot drop an engine off its own thread).
+        del engine
 
 
 def _rule_name(rule: dict) -> str | None:

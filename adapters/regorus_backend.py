@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 import threading
+import traceback
 import zlib
 from typing import Any, Callable
 
@@ -99,8 +100,8 @@ class _Owned:
                 for path, text in modules:
                     engine.add_policy(path, text)
             except Exception as exc:
-                engine = None  # as in RegorusBackend._owned
-                raise BackendError(clean_engine_message(str(exc))) from exc
+                engine = None
+                raise _engine_error(exc) from None
             self.parts[query] = engine
         return engine
 
@@ -113,6 +114,17 @@ class _Owned:
                 self.parts = {}
         except Exception:  # noqa: BLE001 - interpreter shutdown; nothing to hand back to
             pass
+
+
+def _engine_error(exc: Exception) -> BackendError:
+    """The BackendError for an engine's failure, with the failure's frames
+    cleared: an error may be logged and kept, then freed on another thread, and
+    a frame still holding an engine (the data feed's argument, say) would drop
+    it there, which the wheel cannot do (it leaks the engine and reports an
+    error). The caller clears its own locals and raises this `from None`."""
+    error = BackendError(clean_engine_message(str(exc)))
+    traceback.clear_frames(exc.__traceback__)
+    return error
 
 
 def _free_orphans() -> None:
@@ -214,8 +226,8 @@ class RegorusBackend:
                 for path, text in modules:
                     engine.add_policy(path, text)
             except Exception as exc:
-                base = engine = None  # the error's traceback must not hold an engine another thread could drop
-                raise BackendError(clean_engine_message(str(exc))) from exc
+                base = engine = None
+                raise _engine_error(exc) from None
             local.owned = owned = _Owned(base, engine, partitions, generation)
         return owned
 
@@ -230,5 +242,5 @@ class RegorusBackend:
         except BackendError:
             raise
         except Exception as exc:
-            engine = None  # as in _owned: the traceback may be kept (logged) and freed elsewhere
-            raise BackendError(clean_engine_message(str(exc))) from exc
+            engine = None
+            raise _engine_error(exc) from None

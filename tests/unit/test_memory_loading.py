@@ -8,6 +8,7 @@ freed on another."""
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 
@@ -182,3 +183,25 @@ def test_an_engine_dropped_on_another_thread_is_freed_on_its_own(monkeypatch):
     other = RegorusBackend()
     other.load(PROBE, b'{"g": {}}')  # this thread's next engine frees it, here
     assert threading.current_thread() not in regorus_backend._orphans and unraisable == []
+
+
+def test_an_error_raised_on_another_thread_can_be_kept_and_freed_here(monkeypatch):
+    # A failed load's error may be logged, kept and freed on any thread: it must
+    # not hold the engine that failed (the data feed had it as an argument).
+    unraisable = []
+    monkeypatch.setattr("sys.unraisablehook", unraisable.append)
+    kept = []
+
+    def load_bad_data():
+        try:
+            RegorusBackend().load(PROBE, b'{"g": ')
+        except BackendError as exc:
+            kept.append(exc)
+
+    thread = threading.Thread(target=load_bad_data)
+    thread.start()
+    thread.join()
+    assert len(kept) == 1 and isinstance(kept[0], BackendError)
+    kept.clear()
+    gc.collect()
+    assert unraisable == []
