@@ -125,9 +125,11 @@ def _new_decision_id() -> str:
     return os.urandom(16).hex()
 
 
-# One Beijing day, from its first to its last microsecond (for the check above).
+# One Beijing day, from its first to its last microsecond
+# (DecisionEngine._date_rules_see_only_the_day checks the loaded date rule on it).
 _TIMES_OF_ONE_DAY = ("2026-03-02T00:00:00+08:00", "2026-03-02T12:34:56.789+08:00", "2026-03-02T23:59:59.999999+08:00")
-_ALL_BUT_THE_TIME = {"at"}
+# What a day-keyed cache key leaves out of the event: its instant.
+_THE_INSTANT = {"at"}
 
 _new_object = object.__new__
 _set = object.__setattr__
@@ -222,7 +224,7 @@ class DecisionEngine:
                 # Events an hour apart on one day get the same decision, so a
                 # platform's repeated request (whose `at` is always new) hits.
                 key = (policy_revision, data_revision, event.at.astimezone(BEIJING).date(),
-                       serializer.to_json(event, exclude_none=True, exclude=_ALL_BUT_THE_TIME))
+                       serializer.to_json(event, exclude_none=True, exclude=_THE_INSTANT))
             else:
                 key = (policy_revision, data_revision, input_json := serializer.to_json(event, exclude_none=True))
             with self._cache_lock:
