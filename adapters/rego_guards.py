@@ -25,6 +25,8 @@ from typing import Any
 
 import regorus
 
+from engine.backend import CalendarReads
+
 Actions = frozenset[str] | None  # None: not provable, evaluate for every action
 
 _MAX_DEPTH = 8
@@ -335,3 +337,127 @@ class GuardAnalysis:
                 return None
             actions |= found
         return frozenset(actions)
+
+
+# --- what reaches the working-day calendar ---------------------------------
+
+def _chain(node: Any) -> tuple[str | None, list[str], list[Any]]:
+    """A reference chain (`a.b["c"][x].d`) as its root variable, its static
+    fields up to the first computed key, and every computed key (to look into)."""
+    fields: list[str] = []
+    keys: list[Any] = []
+    while isinstance(node, dict):
+        if "RefDot" in node:
+            field = node["RefDot"]["field"]
+            name = field[1] if isinstance(field, list) and len(field) == 2 else None
+            fields = [name] + fields if isinstance(name, str) else []
+            node = node["RefDot"]["refr"]
+        elif "RefBrack" in node:
+            index = node["RefBrack"]["index"]
+            if isinstance(index, dict) and "String" in index:
+                fields = [index["String"]["value"]] + fields
+            else:
+                fields = []
+                keys.append(index)
+            node = node["RefBrack"]["refr"]
+        else:
+            break
+    return _var(node), fields, keys
+
+
+def calendar_readers(modules: list[tuple[str, str]], calendar_document: str = "calendar") -> dict[str, CalendarReads]:
+    """For each package whose rules use the working-day calendar
+    (`data.govshare.<calendar_document>`), directly or through any rule they
+    reference (a local rule, an imported or `data.`-rooted one, a function),
+    everything those rules read from the input and from stored state.
+
+    The engine refuses to decide when a date in a year the calendar does not
+    know sits in any of these: that is every date a deadline may be counted
+    from or compared with. The closure is over whole rules, so it may name more
+    than reaches the calendar, never less; an input read that cannot be
+    followed makes every input field count."""
+    rules: dict[tuple[str, str], list[dict]] = {}
+    aliases: dict[str, dict[str, list[str]]] = {}
+    for path, text in modules:
+        for entry in _parsed(path, text):
+            ast, source = entry["ast"], entry["source"]["contents"]
+            package = _path(ast["package"]["refr"]) or []
+            package = ".".join(package[1:] if package[:1] == ["data"] else package)
+            found = aliases.setdefault(package, {})
+            for imp in ast.get("imports", []):
+                target = _path(imp["refr"])
+                if target and target[0] in ("data", "input"):
+                    span = imp.get("as")
+                    found[source[span["start"]:span["end"]] if isinstance(span, dict) else target[-1]] = target
+            for rule in ast.get("rules", []):
+                name = _rule_name(rule)
+                if name is not None:
+                    rules.setdefault((package, name), []).append(rule)
+    packages = {package for package, _ in rules}
+
+    def resolve(path: list[str]) -> list[tuple[str, str]]:
+        """The rules a static path under `data` may name (all of a package's for a prefix)."""
+        for cut in range(len(path), 0, -1):
+            package = ".".join(path[:cut])
+            if package in packages:
+                rest = path[cut:]
+                return [key for key in rules if key[0] == package and (not rest or key[1] == rest[0])]
+        prefix = ".".join(path)
+        return [key for key in rules if not prefix or key[0] == prefix or key[0].startswith(prefix + ".")]
+
+    def reads(package: str, rule: dict) -> tuple[set[tuple[str, str]], frozenset[str] | None, set[str]]:
+        used: set[tuple[str, str]] = set()
+        documents: set[str] = set()
+
+        def visit(node: Any) -> None:
+            if isinstance(node, list):
+                for item in node:
+                    visit(item)
+                return
+            if not isinstance(node, dict):
+                return
+            if "Var" in node or "RefDot" in node or "RefBrack" in node:
+                root, fields, keys = _chain(node)
+                target: list[str] | None = None
+                if root == "data":
+                    target = fields
+                elif root in aliases.get(package, {}):
+                    target = aliases[package][root][1:] + fields if aliases[package][root][0] == "data" else None
+                elif root is not None and (package, root) in rules:
+                    used.add((package, root))
+                if target is not None:
+                    if target[:1] == ["govshare"]:
+                        documents.add(target[1] if len(target) > 1 else "*")
+                    else:
+                        used.update(resolve(target))
+                visit(keys)
+                if "Var" not in node:
+                    return
+            for value in node.values():
+                visit(value)
+
+        visit(rule)
+        fields: set[str] = set()
+        return used, (frozenset(fields) if _input_fields(rule, fields) else None), documents
+
+    direct = {key: [reads(key[0], rule) for rule in bodies] for key, bodies in rules.items()}
+    on_calendar = {key for key, found in direct.items() if any(calendar_document in docs or "*" in docs for _, _, docs in found)}
+    result: dict[str, CalendarReads] = {}
+    for package in sorted(packages):
+        seen: set[tuple[str, str]] = set()
+        todo = [key for key in rules if key[0] == package]
+        while todo:
+            key = todo.pop()
+            if key not in seen:
+                seen.add(key)
+                todo.extend(used for found in direct[key] for used in found[0])
+        if not seen & on_calendar:
+            continue
+        fields: set[str] | None = set()
+        stored: set[str] = set()
+        for key in seen:
+            for _, read, docs in direct[key]:
+                fields = None if fields is None or read is None else fields | read
+                stored |= docs - {calendar_document}
+        result[package] = CalendarReads(None if fields is None else frozenset(fields), frozenset(stored))
+    return result

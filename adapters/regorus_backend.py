@@ -42,6 +42,7 @@ os.environ["RUST_BACKTRACE"] = "0"
 
 import regorus  # noqa: E402
 
+from engine.backend import CalendarReads  # noqa: E402
 from engine.errors import BackendError, PolicyProblem, clean_engine_message, problem_from_engine  # noqa: E402
 
 
@@ -175,6 +176,13 @@ class RegorusBackend:
         from .rego_guards import input_field_readers
 
         return input_field_readers(modules)
+
+    def calendar_readers(self, modules: list[tuple[str, str]]) -> dict[str, CalendarReads]:
+        """For each package that uses the working-day calendar, what it reads;
+        see adapters/rego_guards.py."""
+        from .rego_guards import calendar_readers
+
+        return calendar_readers(modules)
 
     def package_dependencies(self, modules: list[tuple[str, str]]) -> dict[str, tuple[str, frozenset[str]]]:
         """For each module: its package and the packages it may read; see

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .errors import PolicyProblem
+
+
+@dataclass(frozen=True)
+class CalendarReads:
+    """What may reach a working-day computation in one rule package: the
+    top-level `input` fields (None: any of them) and the stored documents
+    under `data.govshare` (`catalog`, `grants`) it, or a rule it uses, reads."""
+
+    input_fields: frozenset[str] | None
+    stored: frozenset[str]
 
 
 class RegoBackend(Protocol):
@@ -34,3 +45,8 @@ class RegoBackend(Protocol):
     #   package_dependencies(modules) -> {path: (package, frozenset[package])}
     # for each module, its package and the packages it may read; the policy
     # set then gives load() a partition for each layer query.
+    #   calendar_readers(modules) -> {package: CalendarReads}
+    # for each package that uses the working-day calendar (directly or through
+    # rules it references), what it reads. The engine then refuses to decide
+    # (indeterminate) when a date in a year the calendar does not know sits in
+    # any of these; without it every date of the event counts.

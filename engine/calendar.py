@@ -104,6 +104,13 @@ def load_calendar(directory: Path) -> WorkingCalendar:
             calendar.years[year] = YearCalendar(year, holidays, workdays)
         except (ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
             problems.append(PolicyProblem(rel, 1, 1, f"calendar file is not valid: {exc}"))
+    known = calendar.known_years
+    gaps = sorted(set(range(known[0], known[-1] + 1)) - set(known)) if known else []
+    if gaps and not problems:
+        # The policies count working days by one running ordinal across the
+        # known years; a missing year in between would be skipped silently.
+        problems.append(PolicyProblem(directory.as_posix(), 1, 1,
+                                      f"日历年份须连续，缺少：{'、'.join(map(str, gaps))} / calendar years must be consecutive; missing: {', '.join(map(str, gaps))}"))
     if problems:
         raise PolicyError(problems)
     return calendar

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,12 +19,12 @@ import orjson
 from cachetools import LRUCache
 from pydantic import BaseModel
 
-from .backend import RegoBackend
+from .backend import CalendarReads, RegoBackend
 from .explain import explain_obligation, explain_violation
 from .models import BEIJING, AccessEvent, CatalogEntry, Decision, Grant, Obligation, Text, Violation
 from .metadata import RULE_KINDS
 from .policyset import EVENT_DATE_QUERY, PolicySet
-from .regulations import REGULATIONS, layers_for, liability_problem
+from .regulations import REGULATIONS, Regulation, layers_for, liability_problem
 
 log = logging.getLogger("govshare.engine")
 
@@ -90,30 +91,46 @@ def _failure(code: str, zh: str, en: str, remedy_zh: str, remedy_en: str, **fact
     )
 
 
-# Parts of an event whose dates feed working-day deadlines.
-# (A usage record's 3-year retention counts calendar years, not working days.)
-DEADLINE_PARTS = ("application", "reply", "verification", "catalog_update", "open_request")
+_DATE_TEXT = re.compile(r"(\d{4})-\d{2}-\d{2}")
 
 
-def deadline_days(event: AccessEvent) -> list[date]:
-    """Every date a working-day deadline of this event may be counted from or to."""
-    days: list[date] = []
+def calendar_years(event: AccessEvent, scope: CalendarReads | None, snapshot: DataSnapshot) -> set[int]:
+    """The years of every date a working-day deadline of this event may be
+    counted from or compared with: the dates in the input fields and stored
+    documents that the calendar-using rules this event reaches read (`scope`,
+    proved from the policies; None: every date of the event)."""
+    years: set[int] = set()
 
     def walk(value: Any) -> None:
         if isinstance(value, datetime):
-            days.append(value.astimezone(BEIJING).date())
+            years.add(value.astimezone(BEIJING).year)
         elif isinstance(value, date):
-            days.append(value)
+            years.add(value.year)
+        elif isinstance(value, str):
+            if match := _DATE_TEXT.match(value):
+                years.add(int(match[1]))
         elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 walk(getattr(value, name))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
 
-    parts = [getattr(event, name) for name in DEADLINE_PARTS if getattr(event, name) is not None]
-    if parts:
-        walk(event.at)
-        for part in parts:
-            walk(part)
-    return days
+    if scope is None:
+        walk(event)
+        stored = {"catalog", "grants"}
+    else:
+        for name in scope.input_fields:
+            walk(getattr(event, name, None))
+        stored = scope.stored
+    if stored - {"grants"}:  # the catalogue, or a document not followed
+        walk(snapshot.catalog.get(event.dataset or ""))
+    if stored - {"catalog"}:
+        walk(snapshot.grants.get(event.grant or ""))
+    return years
 
 
 def _sort_key(v: Violation) -> tuple:
@@ -254,7 +271,11 @@ class DecisionEngine:
                 "Review the event under the rules in force on its date.",
                 event_date=day.isoformat(),
             ))
-        unknown = sorted({d.year for d in deadline_days(event)} - set(self.policies.calendar.known_years))
+        action = event.action.value
+        if (unjudged := self._unjudged(layers, action, day)) is not None:
+            return self._indeterminate(base, unjudged)
+        scope = self.policies.calendar_scope(frozenset(r.key for r in layers), action)
+        unknown = sorted(calendar_years(event, scope, self.snapshot) - set(self.policies.calendar.known_years))
         if unknown:
             known = self.policies.calendar.known_years
             span = f"{known[0]}–{known[-1]}" if known else "无 none"
@@ -262,14 +283,14 @@ class DecisionEngine:
                 "GOVSHARE-CALENDAR-UNKNOWN-YEAR",
                 f"工作日历没有{'、'.join(map(str, unknown))}年的数据（已知：{span}），无法计算工作日期限，不作推测。",
                 f"The working-day calendar has no data for {', '.join(map(str, unknown))} (known: {span}); deadlines cannot be counted and are not guessed.",
-                "在 policies/data/calendar/ 中补充该年度的节假日与调休安排后重试。",
-                "Add that year's holidays and make-up workdays under policies/data/calendar/ and retry.",
+                "由合规人员依国务院办公厅当年的节假日安排通知添加该年度日历（govshare calendar add 或 POST /v1/calendar/{年份}），生效后重试。",
+                "Have compliance staff add that year from the State Council's holiday notice (govshare calendar add, or POST /v1/calendar/{year}) and retry once it is live.",
                 years=unknown,
             ))
         try:
             if input_json is None:
                 input_json = serializer.to_json(event, exclude_none=True)
-            violations, breaches, obligations = self._evaluate(input_json.decode(), event.action.value, day, {r.key for r in layers})
+            violations, breaches, obligations = self._evaluate(input_json.decode(), action, day, {r.key for r in layers})
         except Exception as exc:  # fail closed on anything: the backend, the result, the explanation
             log.exception("decision failed: %s", exc)
             return self._indeterminate(base, _failure(
@@ -297,6 +318,41 @@ class DecisionEngine:
             with self._cache_lock:
                 self._cache[key] = template
         return decision
+
+    def _unjudged(self, layers: list[Regulation], action: str, day: date) -> Violation | None:
+        """Why no rule in force can judge `action` on `day`, or None. Every
+        layer in force that governs the action needs a rule in force that
+        speaks to it, and some layer in force must govern it: otherwise
+        finding no violation would be an allow without grounds."""
+        governing = [r for r in layers if action in r.governs]
+        silent = [r for r in governing if not any(m.in_force(day) for m in self.policies.judging_rules(r.key, action))]
+        if governing and not silent:
+            return None
+        in_force = [r.key for r in layers]
+        names_zh = "、".join(f"《{r.name_zh}》" for r in layers)
+        names_en = ", ".join(f"the {r.name_en}" for r in layers)
+        if silent:
+            silent_zh = "、".join(f"《{r.name_zh}》" for r in silent)
+            silent_en = ", ".join(f"the {r.name_en}" for r in silent)
+            return _failure(
+                "GOVSHARE-NO-RULE-FOR-ACTION",
+                f"{silent_zh}调整“{action}”环节，但{day.isoformat()}没有施行中的规则能够判断该环节（规则可能已废止或缺失），不能作出许可。",
+                f"{silent_en} governs the action \"{action}\", but no rule in force on {day.isoformat()} can judge it (its rules may have been retired or be missing), so nothing can be allowed.",
+                "检查策略目录中该环节的规则是否缺失或已到期；补齐前由人工依规定审查。",
+                "Check whether the policy set lacks rules for this action or they have expired; until it is fixed, review the event by hand under the regulation.",
+                action=action, layers=in_force, missing=[r.key for r in silent],
+            )
+        local = sorted(r.jurisdiction for r in REGULATIONS.values() if r.jurisdiction and action in r.governs)
+        return _failure(
+            "GOVSHARE-NO-RULE-FOR-ACTION",
+            f"“{action}”环节不属于施行中的{names_zh}调整的范围，没有规则能够判断，不能作出许可。"
+            + (f"该环节由地方规定调整（jurisdiction：{'、'.join(local)}）。" if local else ""),
+            f"The action \"{action}\" is outside what {names_en} in force govern; no rule can judge it, so nothing can be allowed."
+            + (f" Local rules govern it (jurisdiction: {', '.join(local)})." if local else ""),
+            "在事件中写明适用的地方规则（jurisdiction）后重试；确无适用规定的，由人工审查。" if local else "由人工依适用的规定审查。",
+            "Name the local rules that apply (jurisdiction) and retry; if none apply, review the event by hand." if local else "Review the event by hand under the rules that apply.",
+            action=action, layers=in_force, missing=[],
+        )
 
     def _indeterminate(self, base: dict[str, Any], failure: Violation) -> Decision:
         return Decision(allow=False, outcome="indeterminate", violations=[failure], **base)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .backend import RegoBackend
+from .backend import CalendarReads, RegoBackend
 from .calendar import WorkingCalendar, load_calendar
 from .errors import PolicyError, PolicyProblem
 from .metadata import EMITTED_RULE, RULE_KINDS, RegoFile, RuleMeta, parse_file, placeholders, rule_meta
@@ -46,6 +46,10 @@ class PolicySet:
     # module path → (its package, the packages it may read), proved from the
     # source by the backend; None: unknown (every decision uses every module).
     dependencies: dict[str, tuple[str, frozenset[str]]] | None = None
+    # package → what may reach the working-day calendar in it (only packages
+    # that use it), proved from the source by the backend; None: unknown
+    # (every date of an event counts).
+    calendar_reads: dict[str, CalendarReads] | None = None
     revision: str = ""
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
 
@@ -87,6 +91,37 @@ class PolicySet:
         (`actions` is proved from the source; unknown means yes)."""
         actions = self.actions.get(package)
         return actions is None or action in actions
+
+    def judging_rules(self, layer: str, action: str) -> list[RuleMeta]:
+        """The rules of `layer` that are proved to speak to `action` in
+        particular. A rule reached by every action (or whose reach cannot be
+        proved) is a general duty: it applies, but does not make the action
+        judged. A decision needs, in each layer in force that governs the
+        action, one of these in force on the event's date."""
+        return [m for p, m in sorted(self.rules.items())
+                if m.regulation == layer and (actions := self.actions.get(p)) is not None and action in actions]
+
+    def calendar_scope(self, layers: frozenset[str], action: str) -> CalendarReads | None:
+        """What may reach a working-day computation when the `layers` judge an
+        event of `action`: the union over the calendar-using packages the
+        action reaches. None: unknown, every date of the event counts."""
+        key = (layers, action)
+        if key not in self._calendar_scopes:
+            if self.calendar_reads is None:
+                scope = None
+            else:
+                reads = [r for p, r in self.calendar_reads.items()
+                         if p in self.rules and self.rules[p].regulation in layers and self.reaches(p, action)]
+                scope = CalendarReads(
+                    None if any(r.input_fields is None for r in reads) else frozenset().union(*(r.input_fields for r in reads)),
+                    frozenset().union(*(r.stored for r in reads)),
+                )
+            self._calendar_scopes[key] = scope
+        return self._calendar_scopes[key]
+
+    @cached_property
+    def _calendar_scopes(self) -> dict:
+        return {}
 
     def _layer_packages(self, layer: str, action: str) -> list[str]:
         return [p for p in sorted(self.rules) if self.rules[p].regulation == layer and self.reaches(p, action)]
@@ -231,6 +266,8 @@ def load_policy_set(root: Path | str, backend: RegoBackend) -> PolicySet:
     if not problems and hasattr(backend, "package_dependencies"):
         # With the aggregate: a rule that reads it cannot be served from a partition.
         policy_set.dependencies = backend.package_dependencies(policy_set.serving_modules)
+    if not problems and hasattr(backend, "calendar_readers"):
+        policy_set.calendar_reads = backend.calendar_readers(policy_set.rule_modules)
     if not problems and hasattr(backend, "input_readers"):
         readers = backend.input_readers(policy_set.rule_modules)
         policy_set.sees_only_the_day = readers is not None and readers.get("at", frozenset()) <= EVENT_DATE_RULES

@@ -30,6 +30,13 @@ class Regulation:
     liability_items: dict[int, int]  # article → number of items (0 = no items)
     jurisdiction: str | None = None  # None: national, applies everywhere; else the local overlay's name
     policy_dir: str = ""  # where its rules live under policies/
+    # The actions this regulation itself governs (its scope). A decision on
+    # one of them needs a rule of this layer in force for it; an action no
+    # layer in force governs is not judged at all (GOVSHARE-NO-RULE-FOR-ACTION).
+    # A layer may still have rules for actions outside its scope (general
+    # duties, or a local supplement to the national rules): they apply, but
+    # are not what makes the action judged.
+    governs: frozenset[str] = frozenset()
 
     def law_version(self) -> str:
         return f"{self.key}@{self.effective_from.isoformat()}"
@@ -86,13 +93,14 @@ _GDSR_TITLES = {
 
 
 def _build(key: str, name_zh: str, name_en: str, effective_from: date, chapters: list[tuple[int, int, int]],
-           titles: dict[int, tuple[str, str]], liability_items: dict[int, int], jurisdiction: str | None, policy_dir: str) -> Regulation:
+           titles: dict[int, tuple[str, str]], liability_items: dict[int, int], jurisdiction: str | None, policy_dir: str,
+           governs: frozenset[str]) -> Regulation:
     articles = {}
     for chapter, first, last in chapters:
         for number in range(first, last + 1):
             zh, en = titles[number]
             articles[number] = Article(number, chapter, zh, en)
-    return Regulation(key, name_zh, name_en, effective_from, articles, liability_items, jurisdiction, policy_dir)
+    return Regulation(key, name_zh, name_en, effective_from, articles, liability_items, jurisdiction, policy_dir, governs)
 
 
 _JIYUAN_CHAPTERS = [(1, 1, 5), (2, 6, 12), (3, 13, 19), (4, 20, 29), (5, 30, 36), (6, 37, 45), (7, 46, 52), (8, 53, 62), (9, 63, 65)]
@@ -166,9 +174,27 @@ _JIYUAN_TITLES = {
 }
 
 
+# Scope. GDSR art 2 covers 政务数据共享 between government departments: the
+# catalogue (ch 3), applying, replying, delivering, using, passing on,
+# returning, verifying, disposing, suspending/terminating, records and
+# disputes (ch 4), and collecting only what sharing cannot supply (art 19).
+# Opening data to the public, the data hub's interface duties and objections
+# to the open-data catalogue are not in it: they are the Jiyuan measures'
+# (arts 8(2), 37-42), so those three actions are judged only under that overlay.
+# The Jiyuan measures also govern the catalogue (ch 3, arts 13-19), collection
+# (arts 20-22), applying for, obtaining and using data through the hub (arts
+# 9, 30-33), correcting problem data (art 24) and logs (art 28); before the
+# GDSR took effect they were the only law in force for those. Disposal,
+# termination by the provider, changes of service and disputes have no
+# counterpart there: the GDSR alone governs them.
+_GDSR_ACTIONS = frozenset({"catalog", "apply", "reply", "deliver", "use", "transfer", "collect", "return", "verify",
+                           "dispose", "terminate", "change", "records", "dispute"})
+_JIYUAN_ACTIONS = frozenset({"catalog", "apply", "reply", "deliver", "use", "transfer", "collect", "return", "verify",
+                             "records", "open", "interface", "objection"})
+
 REGULATIONS: dict[str, Regulation] = {
     "gdsr": _build("gdsr", "政务数据共享条例", "Government Data Sharing Regulation", date(2025, 8, 1),
-                   _GDSR_CHAPTERS, _GDSR_TITLES, {39: 9, 40: 7, 41: 3, 42: 0}, None, "gdsr"),
+                   _GDSR_CHAPTERS, _GDSR_TITLES, {39: 9, 40: 7, 41: 3, 42: 0}, None, "gdsr", _GDSR_ACTIONS),
     # Art 65 says only "本办法自公布之日起施行" (in force from the day it is
     # published) and gives no calendar date. The only date in the text is the
     # footer "济源产城融合示范区管理委员会办公室 2022年10月26日印发" (issued / printed).
@@ -176,7 +202,7 @@ REGULATIONS: dict[str, Regulation] = {
     # Replace it if the actual 公布 date is confirmed.
     "jiyuan": _build("jiyuan", "济源示范区政务数据共享管理暂行办法",
                      "Jiyuan Demonstration Zone Interim Measures on Government Data Sharing", date(2022, 10, 26),
-                     _JIYUAN_CHAPTERS, _JIYUAN_TITLES, {60: 6}, "jiyuan", "local/jiyuan"),
+                     _JIYUAN_CHAPTERS, _JIYUAN_TITLES, {60: 6}, "jiyuan", "local/jiyuan", _JIYUAN_ACTIONS),
 }
 
 

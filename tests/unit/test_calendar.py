@@ -69,3 +69,13 @@ def test_ordinals_count_working_days():
     data = WorkingCalendar({2026: CALENDAR.years[2026]}).as_data()
     assert data["ordinal"]["2026-12-31"] == 248 == len(chinese_calendar.get_workdays(date(2026, 1, 1), date(2026, 12, 31)))
     assert data["workday"]["1"] == "2026-01-04"  # Sunday make-up workday after New Year
+
+
+def test_a_gap_between_known_years_refuses_the_calendar(tmp_path):
+    """Deadlines count one running ordinal over the known years: a missing
+    year in between would be skipped without a word."""
+    for year in (2024, 2026):
+        (tmp_path / f"{year}.json").write_text((POLICY_DIR / "data" / "calendar" / f"{year}.json").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(PolicyError) as caught:
+        load_calendar(tmp_path)
+    assert "2025" in str(caught.value.problems[0])

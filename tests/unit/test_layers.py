@@ -32,7 +32,10 @@ package {package}
 
 import rego.v1
 
-violation contains {{"x": 1}} if input.recipient.kind == "third_party"
+violation contains {{"x": 1}} if {{
+	input.action == "transfer"
+	input.recipient.kind == "third_party"
+}}
 '''
 
 

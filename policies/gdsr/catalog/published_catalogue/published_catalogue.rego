@@ -1,6 +1,6 @@
 # METADATA
 # title: 数据不在统一发布的政务数据目录中
-# description: Sharing works from the catalogue the competent department has reviewed and published; a dataset that is not named, not catalogued or not yet published cannot be shared.
+# description: Sharing works from the catalogue the competent department has reviewed and published; a dataset that is not named, not catalogued or not yet published cannot be shared. An id the catalogue does not hold is refused for every action but publishing the entry itself.
 # custom:
 #   code: GDSR-16-PUBLISHED-CATALOGUE
 #   regulation: gdsr
@@ -10,8 +10,8 @@
 #   effective_from: 2025-08-01
 #   title_en: Dataset not in the published government data catalogue
 #   message:
-#     zh: 数据{dataset}不能共享：{reason}。共享只能对照主管部门审核发布的政务数据目录进行。
-#     en: 'Dataset {dataset} cannot be shared: {reason}. Sharing works only from the catalogue reviewed and published by the competent department.'
+#     zh: 事件所涉数据{dataset}无法办理：{reason}。政务数据的共享、使用和管理只能对照主管部门审核发布的政务数据目录进行。
+#     en: 'The data {dataset} cannot be acted on: {reason}. Government data is shared, used and managed only against the catalogue reviewed and published by the competent department.'
 #   remedy:
 #     zh: 在事件中写明正确的目录编码；目录尚未发布的，由提供部门报送同级政务数据共享主管部门审核，发布后再申请或共享。
 #     en: Give the correct catalogue id in the event; if the entry is not yet published, the providing department submits it to the competent department for review, and sharing waits until it is published.
@@ -38,8 +38,14 @@ violation contains {"dataset": "unspecified", "reason": "missing"} if {
 	not named
 }
 
+# Art 16(2) has departments work "对照统一发布的政务数据目录" for all they do
+# with government data, not only the sharing steps. Reading chosen: an id the
+# catalogue does not hold names no data govshare can judge, so it is refused
+# for every action that acts on an existing entry, i.e. all but `catalog`
+# (publishing the entry itself). A missing id or an unpublished entry stays a
+# matter of the sharing steps above.
 violation contains {"dataset": input.dataset, "reason": "unknown"} if {
-	applies
+	not input.action == "catalog"
 	named
 	not state.dataset
 }

@@ -49,3 +49,18 @@ test_unpublished_inline_dataset_denied if {
 	count(rule.violation) == 1 with input as {"action": "return", "dataset": "ds-x", "inline": {"dataset": {"id": "ds-x", "name": "未发布", "published": false}}}
 		with data.govshare as catalogue
 }
+
+test_unknown_dataset_denied_for_every_action_but_catalog if {
+	every action in {"collect", "dispose", "terminate", "change", "records", "dispute", "open", "objection", "interface"} {
+		rule.violation == {{"dataset": "ds-nowhere", "reason": "unknown"}} with input as {"action": action, "dataset": "ds-nowhere"}
+			with data.govshare as catalogue
+	}
+}
+
+test_catalog_action_not_checked_against_the_catalogue if {
+	count(rule.violation) == 0 with input as {"action": "catalog", "dataset": "ds-new"} with data.govshare as catalogue
+}
+
+test_known_dataset_allowed_for_other_actions if {
+	count(rule.violation) == 0 with input as {"action": "dispose", "dataset": "ds-pop"} with data.govshare as catalogue
+}
