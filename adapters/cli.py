@@ -564,6 +564,75 @@ def calendar_seed_command(
         out.print({"zh": "没有写入文件（已存在；用 --overwrite 覆盖）", "en": "Nothing written (files exist; use --overwrite)"}[lang])
 
 
+def print_calendar_review(summary, lang: str) -> None:
+    """The per-month working-day table and the list of days off and make-up workdays."""
+    from engine.calendar_file import WEEKDAYS
+
+    zh = lang == "zh"
+    out.print((f"[bold]{summary.year} 年工作日历[/]　依据：" if zh else f"[bold]Working-day calendar {summary.year}[/]  source: ")
+              + summary.source, highlight=False)
+    months = Table(title="每月工作日" if zh else "Working days per month")
+    for header in ("月份", "工作日") if zh else ("Month", "Working days"):
+        months.add_column(header, justify="right")
+    names = [f"{m}月" for m in range(1, 13)] if zh else ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    for name, count in zip(names, summary.working_days_by_month):
+        months.add_row(name, str(count))
+    months.add_row("[bold]全年[/]" if zh else "[bold]Year[/]", f"[bold]{summary.working_days}[/]")
+    out.print(months)
+    days = Table(title="放假与调休上班" if zh else "Days off and make-up workdays")
+    for header in ("日期", "星期", "安排", "名称") if zh else ("Date", "Weekday", "Kind", "Name"):
+        days.add_column(header)
+    kinds = {"holiday": ("放假", "day off"), "workday": ("调休上班", "make-up workday")}
+    for entry in sorted(summary.holidays + summary.workdays, key=lambda e: e.day):
+        days.add_row(entry.day.isoformat(), WEEKDAYS[lang][entry.day.weekday()], kinds[entry.kind][0 if zh else 1], entry.name or "—")
+    out.print(days)
+
+
+@calendar_app.command("add")
+def calendar_add_command(
+    year: int = typer.Argument(..., help="年份，如 2027 / the year"),
+    file: Path = typer.Argument(..., help="依国务院办公厅放假通知编写的 YAML 或 JSON 文件 / a YAML or JSON file written from the State Council's notice"),
+    replace: bool = typer.Option(False, "--replace", help="替换已有年份 / replace a year that exists"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只检查并显示，不写入 / check and show only, write nothing"),
+    lang: str = LangOption,
+    policies: Optional[Path] = PoliciesOption,
+) -> None:
+    """检查并添加一年的工作日历（policies/data/calendar/<年>.json），先显示每月工作日供核对。
+    Check and add a year's working-day calendar; shows the working days per month for review first."""
+    lang = _check_lang(lang)
+    from engine.calendar_file import CalendarFileError, CalendarYearExists, parse_calendar_file, summarize, write_year, year_path
+    from engine.policyset import CALENDAR_DIR
+
+    try:
+        document = parse_calendar_file(file, year)
+    except OSError as exc:
+        _fail(word("no_file", lang), [f"{file}: {exc.strerror or exc}"])
+    except CalendarFileError as exc:
+        _fail({"zh": "日历文件有误，未写入", "en": "The calendar file is not valid; nothing written"}[lang], [p.text(lang) for p in exc.problems])
+    print_calendar_review(summarize(document), lang)
+    directory = _settings(policies).policy_dir / CALENDAR_DIR
+    target = year_path(directory, year)
+    if dry_run:
+        note = {"zh": f"试运行：未写入 {target}", "en": f"Dry run: {target} not written"}[lang]
+        if target.exists() and not replace:
+            note += {"zh": "（该年份已存在，正式添加须加 --replace）", "en": " (the year exists; adding it needs --replace)"}[lang]
+        out.print(note, highlight=False)
+        return
+    try:
+        written = write_year(directory, document, replace)
+    except CalendarYearExists:
+        _fail({"zh": f"{year} 年的工作日历已存在，未写入；确需替换请加 --replace", "en": f"The calendar for {year} exists; nothing written (use --replace to replace it)"}[lang],
+              [str(target)])
+    except PolicyError as exc:
+        _fail({"zh": "加入该年份后工作日历无法加载，未写入", "en": "The calendar would not load with this year; nothing written"}[lang],
+              [str(p) for p in exc.problems])
+    except OSError as exc:
+        _fail({"zh": "无法写入文件", "en": "Cannot write the file"}[lang], [f"{target}: {exc.strerror or exc}"])
+    out.print({"zh": f"[green]已写入 {written}。[/]运行中的服务监视 policies/，会在下一次请求时启用新的 policy_revision（GET /v1/status 可查）。",
+               "en": f"[green]Wrote {written}.[/] A running service watches policies/ and goes live with a new policy_revision on its next request (see GET /v1/status)."}[lang],
+              highlight=False)
+
+
 ledger_app = typer.Typer(help="台账 / the tamper-evident ledger", no_args_is_help=True)
 app.add_typer(ledger_app, name="ledger")
 

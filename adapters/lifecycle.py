@@ -19,8 +19,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engine.calendar import UnknownCalendarYear
 from engine.decide import DataSnapshot
-from engine.deadlines import delivery_due, reply_due
+from engine.deadlines import delivery_due, due_date_pending, reply_due
 from engine.ledger import mask
 from engine.models import BEIJING, AccessEvent, Action, CatalogEntry, CatalogUpdate, Decision, Grant, GrantStatus, Requester
 
@@ -332,7 +333,7 @@ class Lifecycle:
                 "replies": [],
                 "breaches": [],
             })
-            self._set_reply_due(application)
+            self._set_due(application, "reply_due")
             Store.put_application_in(session, application)
             self._log(session, "application", application["id"], {"application": mask(application, self.mask_paths)})
 
@@ -341,10 +342,55 @@ class Lifecycle:
             raise Refused(decision)
         return decision, application
 
-    def _set_reply_due(self, application: dict[str, Any]) -> None:
-        extension = (application.get("extension") or {}).get("working_days", 0)
-        due = reply_due(self.engine.policies.calendar, date.fromisoformat(application["received_on"]), application["share_attribute"], extension)
-        application["reply_due"] = due.isoformat() if due else None
+    # --- due dates ----------------------------------------------------------
+
+    def _count_due(self, application: dict[str, Any], name: str) -> date | None:
+        calendar = self.engine.policies.calendar
+        if name == "reply_due":
+            extension = (application.get("extension") or {}).get("working_days", 0)
+            return reply_due(calendar, date.fromisoformat(application["received_on"]), application["share_attribute"], extension)
+        return delivery_due(calendar, date.fromisoformat(application["approved_on"]))
+
+    def _set_due(self, application: dict[str, Any], name: str) -> None:
+        """Set `reply_due` or `delivery_due`. A date past the end of the calendar
+        is not guessed: it stays None with `<name>_pending` saying why, and the
+        step is recorded all the same (settle_pending_due_dates computes it
+        once the year is added)."""
+        try:
+            due = self._count_due(application, name)
+        except UnknownCalendarYear as exc:
+            application[name] = None
+            application[f"{name}_pending"] = due_date_pending(name, exc)
+            return
+        application[name] = due.isoformat() if due else None
+        application.pop(f"{name}_pending", None)
+
+    def settle_pending_due_dates(self) -> int:
+        """Compute every due date left pending for want of a calendar year, in one
+        transaction, each with a ledger entry; run when the policies reload and at
+        start-up. Idempotent: what is still pending (or was never) is left as is.
+        Returns how many applications changed."""
+        waiting = [a["id"] for a in self.store.applications() if a.get("reply_due_pending") or a.get("delivery_due_pending")]
+        if not waiting:
+            return 0
+
+        def work(session: Session) -> int:
+            changed = 0
+            for application_id in waiting:
+                current = self.store.application(application_id, session)
+                before = dict(current)
+                for name in ("reply_due", "delivery_due"):
+                    if current.get(f"{name}_pending"):
+                        self._set_due(current, name)
+                if current == before:
+                    continue
+                Store.put_application_in(session, current)
+                dues = {k: v for k, v in current.items() if k.endswith(("_due", "_due_pending"))}
+                self._log(session, "due_date", application_id, {"application": application_id, **dues})
+                changed += 1
+            return changed
+
+        return self.store.transaction(work)
 
     def _application_state(self, application: dict[str, Any]) -> dict[str, Any]:
         return {k: application[k] for k in ("id", "received_on", "complete", "material_notices", "extension", "approved_on") if application.get(k) is not None}
@@ -381,8 +427,8 @@ class Lifecycle:
             choice = reply["decision"]
             if choice == "approve":
                 grant = self._grant_for(current, today, reply)
-                current.update(status="approved", approved_on=today.isoformat(), grant=grant.id,
-                               delivery_due=delivery_due(self.engine.policies.calendar, today).isoformat())
+                current.update(status="approved", approved_on=today.isoformat(), grant=grant.id)
+                self._set_due(current, "delivery_due")
                 Store.put_grant_in(session, grant)
                 Store.bump_generation(session)
                 self._log(session, "grant", grant.id, {"grant": grant.model_dump(mode="json", exclude_none=True)})
@@ -396,7 +442,7 @@ class Lifecycle:
                 asked = dict(reply.get("extension") or {})
                 asked["working_days"] = asked.get("working_days", 0) + (current.get("extension") or {}).get("working_days", 0)
                 current.update(status="extended", extension=asked)
-                self._set_reply_due(current)
+                self._set_due(current, "reply_due")
             Store.put_application_in(session, current)
             self._log(session, "reply", current["id"], {"application": current["id"], "reply": mask(reply, self.mask_paths), "status": current["status"]})
             return current
@@ -433,7 +479,7 @@ class Lifecycle:
             if current["status"] != "material_requested":
                 raise StateConflict("提供部门未要求补充材料", "the provider has not asked for material")
             current.update(status="pending", complete=True, received_on=today.isoformat())
-            self._set_reply_due(current)
+            self._set_due(current, "reply_due")
             Store.put_application_in(session, current)
             self._log(session, "material", current["id"], {"application": current["id"], "received_on": current["received_on"]})
             return current
@@ -469,6 +515,11 @@ class Lifecycle:
         moment, _ = _today(at)
         found = []
         for application in self.store.applications({"pending", "extended", "approved"}):
+            # A due date the calendar cannot count yet cannot be checked either.
+            pending = application.get("delivery_due_pending" if application["status"] == "approved" else "reply_due_pending")
+            if pending:
+                found.append({"application": application, "indeterminate": pending})
+                continue
             if application["status"] == "approved":
                 event = self._event_for(application, "deliver", moment, requester={"department": application.get("provider") or "provider"})
             else:

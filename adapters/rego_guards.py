@@ -149,10 +149,9 @@ def input_field_readers(modules: list[tuple[str, str]]) -> dict[str, frozenset[s
     return {name: frozenset(rules) for name, rules in readers.items()}
 
 
-def _data_prefix(node: Any) -> tuple[list[str] | None, list[Any]]:
-    """For a reference chain (`data.a.b[x].c`): its static path under `data`
-    up to the first computed key (["a", "b"]), None when the chain is not
-    rooted at `data`; and the computed keys met on the way (to look into)."""
+def _chain(node: Any) -> tuple[str | None, list[str], list[Any]]:
+    """A reference chain (`a.b["c"][x].d`) as its root variable, its static
+    fields up to the first computed key, and every computed key (to look into)."""
     fields: list[str] = []
     keys: list[Any] = []
     while isinstance(node, dict):
@@ -171,7 +170,15 @@ def _data_prefix(node: Any) -> tuple[list[str] | None, list[Any]]:
             node = node["RefBrack"]["refr"]
         else:
             break
-    return (fields if _var(node) == "data" else None), keys
+    return _var(node), fields, keys
+
+
+def _data_prefix(node: Any) -> tuple[list[str] | None, list[Any]]:
+    """For a reference chain (`data.a.b[x].c`): its static path under `data`
+    up to the first computed key (["a", "b"]), None when the chain is not
+    rooted at `data`; and the computed keys met on the way (to look into)."""
+    root, fields, keys = _chain(node)
+    return (fields if root == "data" else None), keys
 
 
 def _data_refs(node: Any, found: list[list[str]]) -> None:
@@ -340,30 +347,6 @@ class GuardAnalysis:
 
 
 # --- what reaches the working-day calendar ---------------------------------
-
-def _chain(node: Any) -> tuple[str | None, list[str], list[Any]]:
-    """A reference chain (`a.b["c"][x].d`) as its root variable, its static
-    fields up to the first computed key, and every computed key (to look into)."""
-    fields: list[str] = []
-    keys: list[Any] = []
-    while isinstance(node, dict):
-        if "RefDot" in node:
-            field = node["RefDot"]["field"]
-            name = field[1] if isinstance(field, list) and len(field) == 2 else None
-            fields = [name] + fields if isinstance(name, str) else []
-            node = node["RefDot"]["refr"]
-        elif "RefBrack" in node:
-            index = node["RefBrack"]["index"]
-            if isinstance(index, dict) and "String" in index:
-                fields = [index["String"]["value"]] + fields
-            else:
-                fields = []
-                keys.append(index)
-            node = node["RefBrack"]["refr"]
-        else:
-            break
-    return _var(node), fields, keys
-
 
 def calendar_readers(modules: list[tuple[str, str]], calendar_document: str = "calendar") -> dict[str, CalendarReads]:
     """For each package whose rules use the working-day calendar

@@ -3,7 +3,8 @@
 A small polling watcher thread notices a change under the policy directory
 (cheaply by file stamps, then by the policy revision of `engine.policyset`),
 loads and checks the new set off to the side (compile, citation checks, and
-no Rego test that passes on the live revision may fail), and either keeps it pending or records why it was refused. The serving thread swaps a pending set in on its
+no Rego test that passes on the live revision may fail, and no coverage may
+be lost: see `coverage_losses`), and either keeps it pending or records why it was refused. The serving thread swaps a pending set in on its
 next request (`PolicySwap`, an ASGI middleware on the event-loop thread): it
 builds the new engine there and replaces `service.engine` in one assignment,
 so no regorus engine crosses threads and a request sees either the old
@@ -20,15 +21,18 @@ import logging
 import os
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from engine.articles import gap_articles, rule_gaps
 from engine.decide import DecisionEngine
 from engine.errors import PolicyError, PolicyProblem
 from engine.models import BEIJING
-from engine.policyset import PolicySet, load_policy_set, read_files, revision_of
+from engine.policyset import CALENDAR_DIR, PolicySet, load_policy_set, read_files, revision_of
+from engine.regulations import REGULATIONS
 
 from .regorus_backend import RegorusBackend
 from .service import Service
@@ -52,13 +56,17 @@ class Refusal:
     revision: str
     at: datetime
     problems: list[PolicyProblem]
+    coverage: dict[str, Any] | None = None  # what the change would have lost (see coverage_losses)
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        found = {
             "revision": self.revision,
             "at": self.at.isoformat(),
             "errors": [{"file": p.file, "line": p.line, "col": p.col, "message": p.message, "text": str(p)} for p in self.problems],
         }
+        if self.coverage is not None:
+            found["coverage"] = self.coverage
+        return found
 
 
 def _stamps(root: Path) -> tuple:
@@ -83,6 +91,121 @@ def failed_tests(policies: PolicySet) -> list[PolicyProblem]:
             for r in run_rego_tests(policies, RegorusBackend()) if not r.passed]
 
 
+RETIRE_HOW = (
+    "要废止一条规则，请在其 METADATA 的 custom 中写 effective_to: YYYY-MM-DD（自该日起不再适用）并保留规则文件",
+    "to retire a rule, set effective_to: YYYY-MM-DD in its METADATA custom block (it no longer applies from that day) and keep its files",
+)
+
+
+def _cite(regulation: str, article: int) -> tuple[str, str]:
+    law = REGULATIONS.get(regulation)
+    return (f"《{law.name_zh}》第{article}条" if law else f"{regulation}第{article}条"), f"{regulation} art {article}"
+
+
+def coverage_losses(live: PolicySet, new: PolicySet, store: Any, today: date) -> tuple[list[PolicyProblem], dict[str, Any] | None]:
+    """What `new` would lose against the `live` set, as problems that refuse it
+    (Chinese first, then English), and the same as data (None: nothing lost).
+
+    1. An enforceable article (`engine.regulations.ENFORCEABLE`, what
+       `govshare articles` marks 须执行) that a live rule enforces is left with
+       no rule. Gaps the live set already has do not block a change.
+    2. A rule package is removed while it is still in force (no effective_to,
+       or one after today), or while decisions in the ledger cite it. A
+       package whose code lives on in another package was moved, not removed.
+       Only a rule already retired that never decided anything may go (unless
+       1 forbids it). A rule that has decided stays for good: the law's way to end a duty is
+       `effective_to` (the first day it no longer applies; `RuleMeta.in_force`),
+       and the rule must still judge events dated before that day as the law
+       then stood (a late reply, an audit, `govshare impact` replaying the
+       ledger); removing it would flip them, which is the very loss refused
+       here. From its effective_to on, a retired rule decides nothing.
+    3. A calendar year the live set has is removed while it is not after this
+       (Beijing) year, or a stored application, grant or usage record or a
+       logged decision's event is dated in it. Every year up to this one can be
+       reached by a deadline counted for something already stored or for a
+       back-dated event, whatever the stored dates say (an application received
+       in December counts into January); a future year is needed only once
+       something is dated in it, so only that is asked of the store.
+
+    `store` answers `logged_rules` and `years_in_use` (adapters.storage.Store);
+    when it cannot answer, the change is refused (fail closed)."""
+    problems: list[PolicyProblem] = []
+    coverage: dict[str, Any] = {"articles": [], "rules": [], "years": []}
+
+    # 1. enforceable articles left without a rule
+    before = set(rule_gaps(live))
+    for gap in rule_gaps(new):
+        if gap in before:
+            continue
+        numbers = gap_articles(gap)
+        lost = sorted((m for m in live.rules.values() if m.regulation == gap.regulation and m.article in numbers), key=lambda m: m.code)
+        codes = ", ".join(m.code for m in lost)
+        problems.append(PolicyProblem(
+            lost[0].file if lost else str(new.root), lost[0].line if lost else 0, 1 if lost else 0,
+            f"{gap.text('zh')}（此前由 {codes} 执行）。须执行的条文不能没有规则；{RETIRE_HOW[0]}。"
+            f" / {gap.text('en')} (it was enforced by {codes}). An enforceable article must keep a rule; {RETIRE_HOW[1]}."))
+        coverage["articles"].append({"regulation": gap.regulation, "articles": gap.articles})
+
+    # 2. removed rule packages that decided something
+    codes_kept = {m.code for m in new.rules.values()}
+    removed = {p: m for p, m in live.rules.items() if p not in new.rules and m.code not in codes_kept}
+    # 3. removed calendar years
+    lost_years = sorted(set(live.calendar.years) - set(new.calendar.years))
+    try:
+        decided = store.logged_rules([*removed, *(m.code for m in removed.values())]) if removed else set()
+        dated = store.years_in_use([y for y in lost_years if y > today.year])
+    except Exception as exc:  # fail closed: what cannot be checked is not accepted
+        log.exception("cannot check the ledger and stored data for a policy change")
+        problems.append(PolicyProblem(str(new.root), 0, 0, f"无法核对账本与已存数据，不接受本次变更：{exc} / cannot check the ledger and stored data, so the change is not accepted: {exc}"))
+        return problems, coverage
+
+    for package, meta in sorted(removed.items()):
+        zh_cite, en_cite = _cite(meta.regulation, meta.article)
+        retired = meta.effective_to is not None and meta.effective_to <= today
+        if package not in decided and meta.code not in decided:
+            if retired:
+                continue
+            problems.append(PolicyProblem(
+                meta.file, meta.line, 1,
+                f"规则 {package}（{meta.code}，{zh_cite}）仍在施行，不能直接删除：删除后它所判断的事件将无规则判断。{RETIRE_HOW[0]}；"
+                "该日期到来后，没有决策引用它的规则方可删除。"
+                f" / rule {package} ({meta.code}, {en_cite}) is in force and cannot simply be removed: the events it judges would be judged"
+                f" by nothing. {RETIRE_HOW[1][0].upper()}{RETIRE_HOW[1][1:]}; once that day has come, a rule no decision cites may be removed."))
+            coverage["rules"].append({"rule": package, "code": meta.code, "regulation": meta.regulation, "article": meta.article,
+                                      "effective_to": meta.effective_to.isoformat() if meta.effective_to else None})
+            continue
+        if meta.effective_to is not None:
+            how_zh = f"它已废止（effective_to: {meta.effective_to.isoformat()}），保留其文件即可。"
+            how_en = f"It is already retired (effective_to: {meta.effective_to.isoformat()}): keep its files."
+        else:
+            how_zh = f"{RETIRE_HOW[0]}；作出过决策的规则废止后仍须保留。"
+            how_en = f"{RETIRE_HOW[1][0].upper()}{RETIRE_HOW[1][1:]}; a rule that has decided stays after it is retired."
+        problems.append(PolicyProblem(
+            meta.file, meta.line, 1,
+            f"规则 {package}（{meta.code}，{zh_cite}）已有记录在案的决策引用，不能删除：删除后，它此前判断的那类事件将不再按它判断，账本中的决策也无法重现。{how_zh}"
+            f" / rule {package} ({meta.code}, {en_cite}) is cited by decisions in the ledger and cannot be removed: events like the ones it"
+            f" decided would no longer be judged by it, and the logged decisions could not be reproduced. {how_en}"))
+        coverage["rules"].append({"rule": package, "code": meta.code, "regulation": meta.regulation, "article": meta.article,
+                                  "effective_to": meta.effective_to.isoformat() if meta.effective_to else None})
+
+    for year in lost_years:
+        if year <= today.year:
+            why_zh, why_en = f"该年不晚于今年（{today.year}）", f"it is not after this year ({today.year})"
+        elif year in dated:
+            why_zh = "已存储的申请、授权、使用记录或记录在案的决策日期落在该年"
+            why_en = "stored applications, grants, usage records or logged decisions are dated in it"
+        else:
+            continue
+        path = f"{CALENDAR_DIR}/{year}.json"
+        problems.append(PolicyProblem(
+            path, 0, 0,
+            f"删除了工作日历 {year} 年（{path}）：{why_zh}，按工作日计算的期限要用到它。日历年份只能增加或更正，不能删除。"
+            f" / removes calendar year {year} ({path}): {why_en}, and working-day deadlines count on it."
+            " Calendar years may be added or corrected, not removed."))
+        coverage["years"].append(year)
+    return problems, (coverage if problems else None)
+
+
 @dataclass
 class PolicyReloader:
     service: Service
@@ -91,6 +214,9 @@ class PolicyReloader:
     last_refused: Refusal | None = None
     last_checked: datetime | None = None
     swaps: int = 0
+    # Every change of a rule's effective_to that a swap made live (see _note_retirements).
+    retirements: list[dict[str, Any]] = field(default_factory=list)
+    on_swap: Callable[[], object] | None = None  # run once a new set is live (e.g. due dates waiting for a calendar year)
 
     def __post_init__(self) -> None:
         self.root = Path(self.service.settings.policy_dir)
@@ -142,6 +268,7 @@ class PolicyReloader:
         if stamps == self._stamps:
             return False
         self._stamps = stamps
+        coverage: dict[str, Any] | None = None
         try:
             revision = revision_of(self.root, read_files(self.root))
         except PolicyError as exc:
@@ -159,16 +286,19 @@ class PolicyReloader:
             except PolicyError as exc:
                 problems = exc.problems
             else:
+                # Nothing the law or the record relies on may go (see coverage_losses).
+                losses, coverage = coverage_losses(self.service.engine.policies, policies, self.service.store,
+                                                   datetime.now(BEIJING).date())
                 # A change must not break a Rego test that passes on the live
                 # revision (tests already failing there do not block it).
                 if self._live_failures is None:
                     self._live_failures = {p.message for p in failed_tests(self.service.engine.policies)}
                 failures = failed_tests(policies)
-                problems = [p for p in failures if p.message not in self._live_failures]
+                problems = losses + [p for p in failures if p.message not in self._live_failures]
         self._seen_revision = revision
         if problems:
             with self._lock:
-                self.last_refused = Refusal(revision, datetime.now(BEIJING), problems)
+                self.last_refused = Refusal(revision, datetime.now(BEIJING), problems, coverage)
             log.warning("refused policy change %s: %s", revision, "; ".join(str(p) for p in problems))
             return False
         with self._lock:
@@ -206,14 +336,40 @@ class PolicyReloader:
         self._retired.append(old)
         self.loaded_at = datetime.now(BEIJING)
         self.swaps += 1
+        self._note_retirements(old.policies, policies)
         log.info("policy revision %s is live (was %s)", policies.revision, old.policies.revision)
+        if self.on_swap is not None:
+            try:
+                self.on_swap()
+            except Exception:  # the new set is live regardless; start-up or the next swap tries again
+                log.exception("after the swap to %s", policies.revision)
         return True
+
+    def _note_retirements(self, old: PolicySet, new: PolicySet) -> None:
+        """Log and keep every rule whose effective_to the swap from `old` to
+        `new` set, moved or lifted: retiring a rule is a change of the law
+        applied, and must leave a trace (GET /v1/status, "retired")."""
+        by_code = {m.code: m for m in old.rules.values()}
+        at = datetime.now(BEIJING).isoformat()
+        for package, meta in sorted(new.rules.items()):
+            before = old.rules.get(package) or by_code.get(meta.code)
+            if before is None or before.effective_to == meta.effective_to:
+                continue
+            to = meta.effective_to.isoformat() if meta.effective_to else None
+            was = before.effective_to.isoformat() if before.effective_to else None
+            with self._lock:
+                self.retirements.append({"rule": package, "code": meta.code, "effective_to": to, "was": was,
+                                         "revision": new.revision, "at": at})
+                del self.retirements[:-100]  # human-paced; keep the recent ones
+            log.warning("规则 %s（%s）的废止日期 effective_to 改为 %s（原为 %s）/ rule %s (%s) retires: effective_to %s (was %s), revision %s",
+                        package, meta.code, to or "无", was or "无", package, meta.code, to or "none", was or "none", new.revision)
 
     def status(self) -> dict[str, Any]:
         engine = self.service.engine
         with self._lock:
             refused = self.last_refused
             pending = self._pending
+            retirements = list(self.retirements)
         return {
             "policy_revision": engine.policies.revision,
             "loaded_at": self.loaded_at.isoformat(),
@@ -227,6 +383,7 @@ class PolicyReloader:
                 "swaps": self.swaps,
             },
             "last_refused": refused.as_json() if refused else None,
+            "retired": retirements,
         }
 
 

@@ -66,7 +66,9 @@ def read_scenarios(features_dir: Path, regulation: str = "gdsr") -> list[Scenari
     return found
 
 
-def article_matrix(policies: PolicySet, features_dir: Path, regulation: str = "gdsr") -> list[ArticleRow]:
+def article_matrix(policies: PolicySet, features_dir: Path | None, regulation: str = "gdsr") -> list[ArticleRow]:
+    """One row per article of `regulation`: its rules, their Rego tests and the
+    scenarios (none read when `features_dir` is None)."""
     law = REGULATIONS[regulation]
     enforceable = {a for group in ENFORCEABLE.get(regulation, ()) for a in group}
     rows = {n: ArticleRow(a, n in enforceable) for n, a in law.articles.items()}
@@ -79,7 +81,7 @@ def article_matrix(policies: PolicySet, features_dir: Path, regulation: str = "g
         row = rows[meta.article]
         row.rules.append(meta.code)
         row.tests += tests_by_package.get(package, 0)
-    for scenario in read_scenarios(features_dir, regulation):
+    for scenario in read_scenarios(features_dir, regulation) if features_dir is not None else ():
         for number in scenario.articles:
             if number in rows:
                 rows[number].scenarios.append(scenario)
@@ -113,3 +115,15 @@ def gaps(rows: list[ArticleRow], regulation: str = "gdsr") -> list[Gap]:
         if not any(by_number[a].scenarios for a in group):
             found.append(Gap(regulation, label, "scenario"))
     return found
+
+
+def rule_gaps(policies: PolicySet) -> list[Gap]:
+    """The enforceable article groups, of every regulation, that no rule in
+    `policies` enforces: what `govshare articles` marks 须执行 with no rule."""
+    return [gap for regulation in ENFORCEABLE
+            for gap in gaps(article_matrix(policies, None, regulation), regulation) if gap.missing == "rule"]
+
+
+def gap_articles(gap: Gap) -> frozenset[int]:
+    """The article numbers of a gap's group ("31–32" → {31, 32})."""
+    return frozenset(int(n) for n in re.findall(r"\d+", gap.articles))

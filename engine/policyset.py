@@ -98,8 +98,15 @@ class PolicySet:
         proved) is a general duty: it applies, but does not make the action
         judged. A decision needs, in each layer in force that governs the
         action, one of these in force on the event's date."""
-        return [m for p, m in sorted(self.rules.items())
-                if m.regulation == layer and (actions := self.actions.get(p)) is not None and action in actions]
+        key = (layer, action)
+        if key not in self._judging:
+            self._judging[key] = [m for p, m in sorted(self.rules.items())
+                                  if m.regulation == layer and (actions := self.actions.get(p)) is not None and action in actions]
+        return self._judging[key]
+
+    @cached_property
+    def _judging(self) -> dict:
+        return {}
 
     def calendar_scope(self, layers: frozenset[str], action: str) -> CalendarReads | None:
         """What may reach a working-day computation when the `layers` judge an

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -116,6 +118,26 @@ def pg_url() -> str:
     return url
 
 
+@contextmanager
+def pg_schema(url: str) -> Iterator[str]:
+    """A throw-away schema on the PostgreSQL test server at `url`, as a URL
+    whose connections use it; dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"govshare_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """A fresh, empty database of each kind: a SQLite file, or a throw-away
@@ -123,19 +145,5 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{(tmp_path / 'govshare.sqlite3').as_posix()}"
         return
-    import uuid
-
-    from sqlalchemy import create_engine, text
-
-    url = request.getfixturevalue("pg_url")
-    schema = f"govshare_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema(request.getfixturevalue("pg_url")) as url:
+        yield url

@@ -18,14 +18,15 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from engine.calendar import UnknownCalendarYear
 from engine.decide import EventError
 from engine.models import AccessEvent, Decision
 
 from ..lifecycle import Lifecycle, Refused, StateConflict
 from ..service import Service, Settings, build_service
 from ..storage.store import NotFound
-from .errors import (ORJSON_MAX_DEPTH, describe_errors, error_body, internal_error_body, json_depth_exceeds, orjson_too_deep,
-                     shaped_error, too_deep_body)
+from .errors import (ORJSON_MAX_DEPTH, calendar_year_unknown_body, describe_errors, error_body, internal_error_body,
+                     json_depth_exceeds, orjson_too_deep, shaped_error, too_deep_body)
 from ..tokens import Tokens
 from .auth import AuthError, Authorizer
 from .fastpath import FastRoute, fast, include_flat, is_json, use_fast_query
@@ -33,6 +34,7 @@ from .lifecycle_routes import lifecycle_router
 from .opa_routes import opa_router
 from .authzen_routes import authzen_router, public_base
 from .console_routes import console_router
+from .calendar_routes import calendar_router
 from .observability import Metrics, RequestIds, configure_json_logging
 
 log = logging.getLogger("govshare.http")
@@ -248,7 +250,10 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     # checks changes; the swap happens on the serving thread, before a request.
     from ..reload import PolicyReloader, PolicySwap, reload_enabled, reload_interval
 
-    reloader = PolicyReloader(service, reload_interval())
+    # Due dates left pending for want of a calendar year: computed at start-up
+    # and whenever a reload may have added the year.
+    lifecycle.settle_pending_due_dates()
+    reloader = PolicyReloader(service, reload_interval(), on_swap=lifecycle.settle_pending_due_dates)
     app.state.reloader = reloader
     app.add_middleware(PolicySwap, reloader=reloader)
     # Outermost, so that every response (a refused body, an unhandled error's 500)
@@ -302,6 +307,13 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     @app.exception_handler(StateConflict)
     async def _conflict(request: Request, exc: StateConflict) -> JSONResponse:
         return JSONResponse(error_body("state_conflict", exc.zh, exc.en), status_code=409)
+
+    @app.exception_handler(UnknownCalendarYear)
+    async def _calendar_year(request: Request, exc: UnknownCalendarYear) -> JSONResponse:
+        # The lifecycle keeps such due dates pending; this is for any count that still escapes.
+        log.warning("working-day calendar has no %s on %s", exc.year, request.url.path)
+        body = shaped_error(request.url.path, 503, calendar_year_unknown_body(exc.year, exc.known))
+        return JSONResponse(body, status_code=503)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -424,6 +436,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     app.include_router(lifecycle_router(lifecycle, auth))
     app.include_router(token_router(tokens, auth))
     app.include_router(console_router(lifecycle, auth))
+    app.include_router(calendar_router(service, auth))
 
     @app.get("/v1/status", dependencies=[auth.require("read_catalog")], tags=["运维 operations"],
              summary="现行策略修订、加载时间与最近一次被拒绝的变更 / live policy revision, when it was loaded, the last refused change")

@@ -65,6 +65,18 @@ def internal_error_body() -> dict[str, Any]:
     return error_body("internal_error", "服务内部错误，已记录。", "Internal error; it has been logged.")
 
 
+def calendar_year_unknown_body(year: int, known: list[int]) -> dict[str, Any]:
+    """A working-day count that reached a year the calendar lacks (503: it works
+    again once the year is added, nothing in the request is wrong)."""
+    span = f"{known[0]}–{known[-1]}" if known else None
+    return error_body(
+        "calendar_year_unknown",
+        f"工作日历没有{year}年的数据（已知：{span or '无'}），无法计算工作日期限，不作推测。请添加该年度日历（govshare calendar add 或 POST /v1/calendar/{year}）后重试。",
+        f"The working-day calendar has no data for {year} (known: {span or 'none'}); working-day deadlines cannot be counted and are not guessed. "
+        f"Add that year (govshare calendar add, or POST /v1/calendar/{year}) and retry.",
+    )
+
+
 # --- OPA's error shape ------------------------------------------------------------
 # OPA clients read `code` and `message` at the top level of an error body
 # (https://www.openpolicyagent.org/docs/rest-api#errors). On the Data API routes

@@ -111,7 +111,11 @@ def lifecycle_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
 
     @router.post("/v1/applications", dependencies=[share], status_code=201, response_model=DecidedApplication,
                  summary="提出共享申请 / submit a share application",
-                 description="按第二十条第二款检查申请内容；合规的申请登记后按工作日计算答复期限（第二十一条第一款）。")
+                 description="按第二十条第二款检查申请内容；合规的申请登记后按工作日计算答复期限（第二十一条第一款）。"
+                 "期限落在工作日历尚无数据的年份时，申请照常登记，`reply_due` 为 null，`reply_due_pending` 说明原因；"
+                 "补充该年度日历后自动计算。同意答复的 `delivery_due` / `delivery_due_pending` 同理。\n\n"
+                 "A due date in a year the working-day calendar lacks is not guessed: the step is recorded with the date null "
+                 "and `reply_due_pending` (or `delivery_due_pending`) saying why, and it is computed once that year is added.")
     async def apply(body: ApplicationIn) -> dict[str, Any]:
         event = AccessEvent(action="apply", **body.model_dump(exclude={"received_on"}, exclude_none=True))
         decision, application = lifecycle.apply(event, body.received_on)

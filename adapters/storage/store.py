@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import time
 from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
 from alembic import command
 from alembic.config import Config
 import orjson
-from sqlalchemy import create_engine, delete, event, func, insert, select
+from sqlalchemy import bindparam, create_engine, delete, event, func, insert, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -151,6 +152,48 @@ class Store:
     def ledger_length(self) -> int:
         with self.read() as session:
             return session.scalar(select(func.count()).select_from(LedgerRow)) or 0
+
+    # --- what the record relies on (a hot reload must not take it away) -----
+
+    def logged_rules(self, names: Iterable[str]) -> set[str]:
+        """Which of `names` (rule packages or codes) a logged decision cites as
+        the `rule` or `code` of one of its violations, breaches or obligations.
+        One pass over the decision entries in SQL (json_each on SQLite,
+        json_array_elements on PostgreSQL; a Python scan elsewhere): a full scan,
+        which suits a human-paced policy reload, not a request."""
+        wanted = set(names)
+        if not wanted:
+            return set()
+        sql = _LOGGED_RULES.get(self.engine.dialect.name)
+        if sql is None:
+            return wanted & {name for entry in self.ledger() if entry.kind == "decision"
+                             for item in _cited(entry.body) for name in (item.get("rule"), item.get("code"))}
+        with self.read() as session:
+            rows = session.execute(sql, {"names": sorted(wanted)}).all()
+        return wanted & {name for row in rows for name in row}
+
+    def years_in_use(self, years: Iterable[int]) -> set[int]:
+        """Which of `years` a stored application or grant (any date in its
+        document), a usage record (created_on) or the event of a logged
+        decision (event_at, Beijing time) is dated in."""
+        wanted = {int(y) for y in years}
+        if not wanted:
+            return set()
+        found: set[int] = set()
+        event_at = LedgerRow.body[("decision", "event_at")].as_string()
+        with self.read() as session:
+            # Applications and grants are state, not history: few enough to read.
+            for table in (ApplicationRow, GrantRow):
+                for body in session.scalars(select(table.body)):
+                    found |= _years_in(body) & wanted
+            for year in sorted(wanted - found):
+                if session.scalar(select(UsageRecordRow.id).where(
+                        UsageRecordRow.created_on.between(date(year, 1, 1), date(year, 12, 31))).limit(1)) is not None:
+                    found.add(year)
+                elif session.scalar(select(LedgerRow.seq).where(
+                        LedgerRow.kind == "decision", event_at.like(f"{year:04d}-%")).limit(1)) is not None:
+                    found.add(year)
+        return found
 
     # --- data generation: lets every worker notice catalogue/grant writes ---
 
@@ -300,6 +343,54 @@ class Store:
 # Core inserts: an ORM object costs more to build and flush than the row is worth.
 _INSERT_LEDGER_ROW = insert(LedgerRow.__table__)
 _INSERT_USAGE_RECORD = insert(UsageRecordRow.__table__)
+
+# The lists of a logged decision whose items name the rule (`rule`: its package)
+# and its `code`.
+_CITING = ("violations", "breaches", "obligations")
+
+
+def _logged_rules_sql(dialect: str) -> Any:
+    if dialect == "sqlite":
+        item = "json_extract(CASE WHEN item.type = 'object' THEN item.value END, '$.{}')"
+        part = (f"SELECT {item.format('rule')} AS rule, {item.format('code')} AS code "
+                "FROM ledger, json_each(ledger.body, '$.decision.{kind}') AS item WHERE ledger.kind = 'decision'")
+    else:  # postgresql; the cast lets a jsonb column work too
+        part = ("SELECT item ->> 'rule' AS rule, item ->> 'code' AS code FROM ledger CROSS JOIN LATERAL json_array_elements("
+                "CASE WHEN json_typeof(CAST(ledger.body AS json) -> 'decision' -> '{kind}') = 'array' "
+                "THEN CAST(ledger.body AS json) -> 'decision' -> '{kind}' END) AS item WHERE ledger.kind = 'decision'")
+    union = " UNION ALL ".join(part.format(kind=kind) for kind in _CITING)
+    sql = f"SELECT DISTINCT rule, code FROM ({union}) AS cited WHERE rule IN :names OR code IN :names"
+    return text(sql).bindparams(bindparam("names", expanding=True))
+
+
+_LOGGED_RULES = {name: _logged_rules_sql(name) for name in ("sqlite", "postgresql")}
+
+
+def _cited(body: Any) -> Iterator[dict[str, Any]]:
+    decision = body.get("decision") if isinstance(body, dict) else None
+    if isinstance(decision, dict):
+        for kind in _CITING:
+            items = decision.get(kind)
+            if isinstance(items, list):
+                yield from (item for item in items if isinstance(item, dict))
+
+
+_ISO_DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}")
+
+
+def _years_in(document: Any) -> set[int]:
+    """The years of every ISO date (or date-time) string in a JSON document."""
+    if isinstance(document, str):
+        match = _ISO_DATE.match(document)
+        return {int(match.group(1))} if match else set()
+    if isinstance(document, dict):
+        document = document.values()
+    elif not isinstance(document, list):
+        return set()
+    found: set[int] = set()
+    for value in document:
+        found |= _years_in(value)
+    return found
 
 
 def _is_contention(exc: Exception) -> bool:

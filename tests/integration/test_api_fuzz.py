@@ -9,14 +9,19 @@ from hypothesis import HealthCheck, settings
 
 from adapters.http.app import create_app
 from adapters.service import build_service
-from tests.conftest import ADMIN, make_settings
+from tests.conftest import ADMIN, POLICY_DIR, make_settings
 
 
 def _app():
+    import shutil
     import tempfile
     from pathlib import Path
 
-    return create_app(build_service(make_settings(Path(tempfile.mkdtemp(prefix="govshare-fuzz-")))))
+    # Its own copy of the policies: the fuzzed routes include those that write
+    # there (POST /v1/calendar/{year}), and no generated body may reach the real tree.
+    scratch = Path(tempfile.mkdtemp(prefix="govshare-fuzz-"))
+    shutil.copytree(POLICY_DIR, scratch / "policies")
+    return create_app(build_service(make_settings(scratch, policy_dir=scratch / "policies")))
 
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app())

@@ -76,3 +76,90 @@ def test_interface_deadline_reaching_an_unknown_year_is_indeterminate(service):
     (violation,) = decision.violations
     assert violation.code == "GOVSHARE-CALENDAR-UNKNOWN-YEAR"
     assert violation.facts["years"] == [2027]
+
+
+# --- no combination of action and layers reaches allow with nothing judged ----
+
+USE = {"action": "use", "requester": {"department": "示范区民政局"}, "dataset": "ds-population-basic",
+       "fields": ["name"], "purpose": "社会救助资格审核", "grant": "g-2026-0001",
+       "pi_basis": "《个人信息保护法》第十三条第一款第三项", "controls": ["传输加密", "访问权限控制", "操作日志留存"]}
+
+
+class RecordingBackend:
+    """Wraps the live engine's backend and notes every layer query it answers."""
+
+    def __init__(self, inner):
+        self.inner, self.queries = inner, []
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def evaluate(self, query, input_json):
+        self.queries.append(query)
+        return self.inner.evaluate(query, input_json)
+
+
+@pytest.mark.parametrize("at", ["2024-06-03T10:00:00+08:00", "2026-03-02T10:00:00+08:00"])
+@pytest.mark.parametrize("jurisdiction", [None, "jiyuan"])
+def test_no_action_and_no_layers_allow_with_no_rule_in_force_for_the_action(service, jurisdiction, at):
+    from datetime import date
+
+    from adapters.regorus_backend import RegorusBackend
+    from engine.decide import DecisionEngine
+    from engine.models import Action
+
+    recording = RecordingBackend(RegorusBackend())
+    engine = DecisionEngine(service.engine.policies, recording, service.engine.snapshot, cache_size=0)
+    allowed = 0
+    for action in (a.value for a in Action):
+        event = {**USE, "action": action, "at": at, **({"jurisdiction": jurisdiction} if jurisdiction else {})}
+        recording.queries.clear()
+        decision = engine.decide(AccessEvent.model_validate(event))
+        if not decision.allow:
+            continue
+        allowed += 1
+        day = date.fromisoformat(at[:10])
+        judged = [m for query in recording.queries for layer in engine.policies.layers
+                  if query == engine.policies.layer_query(layer, action)
+                  for m in engine.policies.judging_rules(layer, action) if m.in_force(day)]
+        assert judged, f"{action} allowed under {jurisdiction} on {at} with no rule in force for it"
+    if at.startswith("2026"):
+        assert allowed, "the control: a lawful use is allowed"
+
+
+def test_a_governing_layer_whose_rules_for_the_action_are_all_gone_is_not_judged(tmp_path):
+    import shutil
+
+    from adapters.regorus_backend import RegorusBackend
+    from engine.decide import DataSnapshot, DecisionEngine
+    from engine.policyset import load_policy_set
+    from tests.conftest import POLICY_DIR
+
+    root = tmp_path / "policies"
+    shutil.copytree(POLICY_DIR, root)
+    shutil.rmtree(root / "gdsr" / "dispute")
+    engine = DecisionEngine(load_policy_set(root, RegorusBackend()), RegorusBackend(), DataSnapshot())
+    event = {"action": "dispute", "at": "2026-03-02T10:00:00+08:00", "requester": {"department": "示范区民政局"},
+             "dispute": {"between": "same_level", "negotiated": True, "submitted_to": "same_level_competent"}}
+    violation = assert_no_rule_for_action(engine.decide(AccessEvent.model_validate(event)), "dispute")
+    assert violation.facts["missing"] == ["gdsr"]
+
+
+def test_a_rule_retired_by_effective_to_no_longer_judges_its_action(tmp_path):
+    import shutil
+
+    from adapters.regorus_backend import RegorusBackend
+    from engine.decide import DataSnapshot, DecisionEngine
+    from engine.policyset import load_policy_set
+    from tests.conftest import POLICY_DIR
+
+    root = tmp_path / "policies"
+    shutil.copytree(POLICY_DIR, root)
+    rule = root / "gdsr" / "dispute" / "escalation" / "escalation.rego"
+    rule.write_text(rule.read_text(encoding="utf-8").replace("#   effective_from: 2025-08-01\n", "#   effective_from: 2025-08-01\n#   effective_to: 2026-01-01\n"), encoding="utf-8")
+    engine = DecisionEngine(load_policy_set(root, RegorusBackend()), RegorusBackend(), DataSnapshot())
+    event = {"action": "dispute", "requester": {"department": "示范区民政局"},
+             "dispute": {"between": "same_level", "negotiated": True, "submitted_to": "same_level_competent"}}
+    before = engine.decide(AccessEvent.model_validate({**event, "at": "2025-12-31T10:00:00+08:00"}))
+    assert before.outcome == "allow"
+    assert_no_rule_for_action(engine.decide(AccessEvent.model_validate({**event, "at": "2026-01-01T10:00:00+08:00"})), "dispute")
