@@ -163,3 +163,13 @@ def test_a_rule_retired_by_effective_to_no_longer_judges_its_action(tmp_path):
     before = engine.decide(AccessEvent.model_validate({**event, "at": "2025-12-31T10:00:00+08:00"}))
     assert before.outcome == "allow"
     assert_no_rule_for_action(engine.decide(AccessEvent.model_validate({**event, "at": "2026-01-01T10:00:00+08:00"})), "dispute")
+
+
+def test_over_http_the_misspelt_open_event_is_indeterminate_not_allowed(client):
+    """The issue's first reproduction, as a platform sends it."""
+    response = client.post("/v1/decisions", json=OPEN_MISSPELT)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["allow"] is False and body["outcome"] == "indeterminate"
+    assert [v["code"] for v in body["violations"]] == ["GOVSHARE-NO-RULE-FOR-ACTION"]
+    assert body["violations"][0]["message"]["zh"] and body["violations"][0]["message"]["en"]
