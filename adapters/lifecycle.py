@@ -235,6 +235,12 @@ class Lifecycle:
                 self._log_decision(session, event, decision)
                 if decision.allow and event.action.value in ("use", "transfer"):
                     self._write_usage_record(session, event, decision)
+                if not suspends and (codes := self._inline_misuse(session, event, decision)):
+                    # Nothing stored to suspend, but the misuse is on record (art 27(2)).
+                    self._log(session, "breach", event.grant, {
+                        "grant": event.grant, "inline": True, "dataset": event.dataset, "requester": event.requester.department,
+                        "decision_id": decision.decision_id, "codes": codes, "article": "27(2)", "regulation": "gdsr"},
+                        decision.data_revision, decision.policy_revision)
                 if suspends:
                     grant = self.store.grant(event.grant, session)
                     if grant.status == GrantStatus.active:
@@ -249,6 +255,21 @@ class Lifecycle:
     def _suspends(self, package: str) -> bool:
         meta = self.engine.policies.rules.get(package)
         return bool(meta and meta.suspends_grant)
+
+    def _inline_misuse(self, session: Session, event: AccessEvent, decision: Decision) -> list[str]:
+        """The codes of a misuse (the rules marked `suspends_grant`) under a
+        grant the platform sent inline, which govshare does not store."""
+        if (decision.outcome != "deny" or event.inline is None or event.inline.grant is None
+                or event.inline.grant.id != event.grant or event.action.value not in ("use", "transfer")):
+            return []
+        codes = sorted({v.code for v in decision.violations if self._suspends(v.rule)})
+        if not codes:
+            return []
+        try:
+            self.store.grant(event.grant, session)
+        except NotFound:
+            return codes
+        return []  # a stored grant of that id decided the event; its suspension is _misuse's
 
     def _misuse(self, event: AccessEvent, decision: Decision) -> bool:
         """A denied use by the grant's own holder that breaks a rule marked

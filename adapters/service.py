@@ -44,7 +44,8 @@ class Settings:
     data_dir: Path = field(default_factory=lambda: _env_path("GOVSHARE_DATA_DIR", PROJECT_ROOT / "var"))
     database_url: str | None = field(default_factory=lambda: os.environ.get("GOVSHARE_DATABASE_URL") or None)
     seed_demo: bool = field(default_factory=lambda: os.environ.get("GOVSHARE_SEED_DEMO", "1") not in ("0", "false", "no"))
-    accept_inline_state: bool = field(default_factory=lambda: os.environ.get("GOVSHARE_ACCEPT_INLINE_STATE", "1") not in ("0", "false", "no"))
+    # Off unless asked for: decisions rest on what govshare stores (README, "Inline state").
+    accept_inline_state: bool = field(default_factory=lambda: os.environ.get("GOVSHARE_ACCEPT_INLINE_STATE", "0") not in ("0", "false", "no", ""))
     # JSON paths masked in logged inputs before hashing, like OPA's decision-log masking.
     log_mask: tuple[str, ...] = field(default_factory=lambda: tuple(p for p in os.environ.get("GOVSHARE_LOG_MASK", "").split(",") if p.strip()))
     data_poll_seconds: float = field(default_factory=lambda: _env_number("GOVSHARE_DATA_POLL_SECONDS", "0.5", float))

@@ -415,7 +415,7 @@ def impact(
     *,
     since: datetime | None = None,
     limit: int | None = None,
-    accept_inline_state: bool = True,
+    accept_inline_state: bool = False,
     on_total: Callable[[int], None] | None = None,
     on_step: Callable[[], None] | None = None,
     today: datetime | None = None,

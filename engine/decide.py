@@ -11,8 +11,10 @@ import logging
 import os
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Iterable
 
 import orjson
@@ -75,6 +77,33 @@ class DataSnapshot:
     @property
     def revision(self) -> str:
         return "sha256:" + hashlib.sha256(self.data_json()).hexdigest()
+
+    # --- what inline state must not shadow (built once per snapshot) ------
+
+    @cached_property
+    def catalog_ids(self) -> dict[str, str]:
+        """Each stored entry's id as compared with an inline one → the id."""
+        return {comparable_id(i): i for i in self.catalog}
+
+    @cached_property
+    def grant_ids(self) -> dict[str, str]:
+        return {comparable_id(i): i for i in self.grants}
+
+    @cached_property
+    def withdrawn_grants(self) -> dict[tuple[str, str], str]:
+        """(dataset, requester), compared as ids → a stored grant for that pair
+        that is suspended or terminated (GDSR art 27(2)): what a platform's
+        own record must not reopen."""
+        return {(comparable_id(g.get("dataset", "")), comparable_id(g.get("requester", ""))): i
+                for i, g in self.grants.items() if g.get("status") in ("suspended", "terminated")}
+
+
+def comparable_id(value: str) -> str:
+    """An id as compared with another: NFKC-normalised, with whitespace,
+    zero-width and control characters removed, case folded; so "g-1\u200b",
+    "G-1" and the full-width "ｇ-1" are all "g-1"."""
+    text = unicodedata.normalize("NFKC", value)
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf")).casefold()
 
 
 def _failure(code: str, zh: str, en: str, remedy_zh: str, remedy_en: str, **facts: Any) -> Violation:
@@ -177,15 +206,16 @@ def _copy_decision(template: Decision, event: AccessEvent) -> Decision:
 
 
 class DecisionEngine:
-    def __init__(self, policies: PolicySet, backend: RegoBackend, snapshot: DataSnapshot, accept_inline_state: bool = True,
+    def __init__(self, policies: PolicySet, backend: RegoBackend, snapshot: DataSnapshot, accept_inline_state: bool = False,
                  cache_size: int = 10_000):
         self.policies = policies
         # See the decision-cache comment below for what a key holds.
         self._cache: LRUCache | None = LRUCache(maxsize=cache_size) if cache_size > 0 else None
         self._cache_lock = threading.Lock()
         self.cache_hits = self.cache_misses = 0
-        # Inline state is the platform's own record, trusted as such; a site
-        # that wants only govshare's own records turns it off.
+        # Inline state is a platform's own record. Off by default: a decision
+        # rests on what govshare stores. A site whose platforms keep their own
+        # records turns it on; it never shadows stored state (_check_inline).
         self.accept_inline_state = accept_inline_state
         self.backend = backend
         self.snapshot = snapshot
@@ -220,6 +250,8 @@ class DecisionEngine:
                 "本服务不接受随事件携带的目录或授权，只依据本服务登记的记录作出决策",
                 "this service does not accept inline catalogue or grant state; it decides only on its own records",
             )
+        if event.inline is not None:
+            self._check_inline(event)
         if event.jurisdiction is not None and event.jurisdiction not in self.policies.jurisdictions:
             known = "、".join(sorted(self.policies.jurisdictions)) or "无"
             raise EventError(
@@ -227,6 +259,37 @@ class DecisionEngine:
                 f"未知的地方规则“{event.jurisdiction}”；已知：{known}",
                 f"unknown jurisdiction {event.jurisdiction!r}; known: {', '.join(sorted(self.policies.jurisdictions)) or 'none'}",
             )
+
+    def _check_inline(self, event: AccessEvent) -> None:
+        """Stored state wins, always: an inline entry or grant may stand only
+        for what govshare does not store. One that bears a stored id (as
+        compared by `comparable_id`), or a grant for a dataset and requester
+        whose stored grant is suspended or terminated, is refused."""
+        snapshot, inline = self.snapshot, event.inline
+        if inline.dataset is not None and (stored := snapshot.catalog_ids.get(comparable_id(inline.dataset.id))):
+            raise EventError(
+                "inline.dataset",
+                f"随事件携带的目录条目“{inline.dataset.id}”与本服务登记的“{stored}”是同一编码（忽略大小写、空白和不可见字符），不得以平台自带的记录代替登记的目录",
+                f"the inline catalogue entry {inline.dataset.id!r} has the id of the stored entry {stored!r} (ignoring case, white space and invisible characters); a platform's own record cannot stand in for the stored catalogue",
+            )
+        grant = inline.grant
+        if grant is None:
+            return
+        if stored := snapshot.grant_ids.get(comparable_id(grant.id)):
+            raise EventError(
+                "inline.grant",
+                f"随事件携带的共享授权“{grant.id}”与本服务登记的授权“{stored}”是同一编码（忽略大小写、空白和不可见字符），只能依据登记的授权作出决策",
+                f"the inline grant {grant.id!r} has the id of the stored grant {stored!r} (ignoring case, white space and invisible characters); decisions rest on the stored grant",
+            )
+        for requester in {grant.requester, event.requester.department}:
+            withdrawn = snapshot.withdrawn_grants.get((comparable_id(grant.dataset), comparable_id(requester)))
+            if withdrawn:
+                status = snapshot.grants[withdrawn]["status"]
+                raise EventError(
+                    "inline.grant",
+                    f"“{requester}”对该数据的共享授权“{withdrawn}”已{'暂停' if status == 'suspended' else '终止'}（第二十七条第二款），不得以平台自带的授权继续使用；整改完成、恢复授权后再用",
+                    f"{requester}'s grant {withdrawn!r} on this dataset is {status} (art 27(2)); a platform's own grant cannot keep the use going. Use it again once rectified and restored",
+                )
 
     def decide(self, event: AccessEvent) -> Decision:
         self.check_event(event)  # before the cache: a refused event is refused on every call

@@ -35,8 +35,11 @@ def make_settings(tmp: Path, **overrides) -> Settings:
 
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Service:
-    """One service for read-only tests: building it loads every policy."""
-    return build_service(make_settings(tmp_path_factory.mktemp("govshare-data")))
+    """One service for read-only tests: building it loads every policy. It
+    plays a site whose platforms keep their own records (inline state on; off
+    by default): the Jiyuan open-data scenarios send the platform's own
+    open-data catalogue entries inline (tests/bdd/steps_jiyuan.py)."""
+    return build_service(make_settings(tmp_path_factory.mktemp("govshare-data"), accept_inline_state=True))
 
 
 @pytest.fixture(scope="session")

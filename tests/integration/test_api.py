@@ -71,12 +71,13 @@ def test_unknown_dataset_is_never_allowed(decide):
     assert "GDSR-16-PUBLISHED-CATALOGUE" in codes(decision)
 
 
-def test_inline_state_never_overrides_stored_grant(decide):
-    # The stored grant does not cover "gender"; an inline copy that claims it does is ignored.
+def test_inline_state_never_overrides_stored_grant(client):
+    # The stored grant does not cover "gender"; an inline copy under its id that claims it does is refused.
     inline_grant = {"id": "g-2026-0001", "dataset": "ds-population-basic", "requester": "示范区民政局",
                     "fields": ["name", "id_number", "gender"], "purposes": ["社会救助资格审核"]}
-    decision = decide({**USE, "fields": ["gender"], "inline": {"grant": inline_grant}})
-    assert "GDSR-25-SCOPE" in codes(decision)
+    response = client.post("/v1/decisions", json={**USE, "fields": ["gender"], "inline": {"grant": inline_grant}})
+    assert response.status_code == 422
+    assert "inline.grant" in error_fields(response)
 
 
 def test_health_reports_revisions_and_counts(client):

@@ -267,6 +267,7 @@ def test_indeterminate_answers_are_decided_afresh_every_time():
 
 def test_refused_events_are_refused_even_after_an_equal_one_was_cached():
     eng, _, _, _ = engine()
+    eng.accept_inline_state = True
     inline = AccessEvent.model_validate({**USE, "inline": {}})
     assert eng.decide(inline).outcome == "allow" and eng.decide(inline).outcome == "allow"
     eng.accept_inline_state = False
