@@ -25,7 +25,7 @@ from engine.models import AccessEvent, Decision
 
 from .http.errors import describe_errors
 from .service import PROJECT_ROOT, Settings, SettingsError, build_service
-from .storage.store import StorageError
+from .storage.store import REQUESTED_BY, SERVICE_CALLER, StorageError
 
 app = typer.Typer(
     help="govshare：政务数据共享许可决策引擎 / policy engine for government data sharing.",
@@ -35,6 +35,15 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
+
+CLI_CALLER = {"token": None, "name": "cli"}
+
+
+@app.callback()
+def _as_cli(ctx: typer.Context) -> None:
+    # What the command writes to the ledger records the CLI as who asked (no token).
+    reset = REQUESTED_BY.set(CLI_CALLER)
+    ctx.call_on_close(lambda: REQUESTED_BY.reset(reset))
 
 LangOption = typer.Option("zh", "--lang", help="输出语言 zh | en / output language")
 PoliciesOption = typer.Option(None, "--policies", help="策略目录 / policy directory (default: ./policies)")
@@ -600,7 +609,7 @@ def calendar_add_command(
     """检查并添加一年的工作日历（policies/data/calendar/<年>.json），先显示每月工作日供核对。
     Check and add a year's working-day calendar; shows the working days per month for review first."""
     lang = _check_lang(lang)
-    from engine.calendar_file import CalendarFileError, CalendarYearExists, parse_calendar_file, summarize, write_year, year_path
+    from engine.calendar_file import CalendarFileError, CalendarYearExists, CalendarYearInUse, parse_calendar_file, summarize, write_year, year_path
     from engine.policyset import CALENDAR_DIR
 
     try:
@@ -620,6 +629,9 @@ def calendar_add_command(
         return
     try:
         written = write_year(directory, document, replace)
+    except CalendarYearInUse:
+        _fail({"zh": f"{year} 年不晚于今年，不予替换：已记录的决策和已存的申请按它计算了期限", "en": f"{year} is not after this year and is not replaced: logged decisions and stored applications counted deadlines on it"}[lang],
+              [str(target)])
     except CalendarYearExists:
         _fail({"zh": f"{year} 年的工作日历已存在，未写入；确需替换请加 --replace", "en": f"The calendar for {year} exists; nothing written (use --replace to replace it)"}[lang],
               [str(target)])
@@ -637,22 +649,81 @@ ledger_app = typer.Typer(help="台账 / the tamper-evident ledger", no_args_is_h
 app.add_typer(ledger_app, name="ledger")
 
 
+def _ledger_settings(lang: str) -> Settings:
+    try:
+        return Settings()
+    except SettingsError as exc:
+        _fail({"zh": "配置有误", "en": "Bad configuration"}[lang], [str(exc)])
+
+
+def _ledger_store(database: Optional[str], lang: str):
+    from .storage.store import Store
+
+    try:
+        return Store(database or _ledger_settings(lang).url)
+    except StorageError as exc:
+        _fail(word("storage_error", lang), [str(exc)])
+
+
+def _signer(lang: str, create: bool):
+    """The checkpoints' signing key where the service keeps it (GOVSHARE_LEDGER_KEY
+    or the data directory); None if there is none and `create` is false."""
+    from .signing import KeyFileError, load_or_create_signer, read_signer
+
+    path = _ledger_settings(lang).ledger_key_path
+    try:
+        return load_or_create_signer(path) if create else read_signer(path)
+    except KeyFileError as exc:
+        _fail({"zh": "签名密钥无法使用", "en": "The signing key cannot be used"}[lang], [str(exc)])
+
+
+def _read_file(path: Path, lang: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        _fail(word("no_file", lang), [f"{path}: {exc.strerror or exc}"])
+
+
+def _read_checkpoint(path: Path, lang: str):
+    from engine.checkpoints import Checkpoint, CheckpointFormatError
+
+    try:
+        return Checkpoint.from_json(json.loads(_read_file(path, lang)))
+    except ValueError as exc:  # not JSON (UnicodeDecodeError and JSONDecodeError are ValueErrors), or not a checkpoint
+        problem = getattr(exc, lang, None) if isinstance(exc, CheckpointFormatError) else word("bad_json", lang)
+        _fail({"zh": "不是可用的检查点文件", "en": "Not a usable checkpoint file"}[lang], [f"{path}: {problem}"])
+
+
+def _read_pubkey(path: Path, lang: str):
+    from .signing import Ed25519Verifier, KeyFileError
+
+    try:
+        return Ed25519Verifier.from_pem(_read_file(path, lang), str(path))
+    except KeyFileError as exc:
+        _fail({"zh": "公钥无法使用", "en": "The public key cannot be used"}[lang], [str(exc)])
+
+
 @ledger_app.command("verify")
 def ledger_verify_command(
     lang: str = LangOption,
     database: Optional[str] = typer.Option(None, "--db", help="数据库 URL，默认按配置 / database URL (default: configured)"),
+    against: Optional[Path] = typer.Option(None, "--against", help="对照这份导出的检查点（JSON），而非库中最新的一份 / hold the ledger against this exported checkpoint instead of the latest stored one"),
+    pubkey: Optional[Path] = typer.Option(None, "--pubkey", help="校验签名的公钥（PEM），默认为本机签名密钥的公钥 / the public key (PEM) to check signatures with; default: this machine's signing key's"),
 ) -> None:
-    """离线校验整条哈希链，指出第一条断点 / verify the whole chain offline and name the first break."""
+    """离线校验整条哈希链并对照最新检查点，指出第一条断点和末尾缺失的记录 / verify the whole chain offline against the latest checkpoint; name the first break and entries missing at the end."""
     lang = _check_lang(lang)
-    from engine.ledger import verify_chain
+    from engine.checkpoints import verify_ledger
     from rich.progress import Progress
 
-    from .storage.store import Store
-
-    try:
-        store = Store(database or Settings().url)
-    except StorageError as exc:
-        _fail(word("storage_error", lang), [str(exc)])
+    checkpoint = _read_checkpoint(against, lang) if against is not None else None
+    if pubkey is not None:
+        verifier = _read_pubkey(pubkey, lang)
+    else:
+        signer = _signer(lang, create=False)
+        verifier = signer.verifier if signer is not None else None
+    store = _ledger_store(database, lang)
+    if against is None:
+        checkpoint = store.latest_checkpoint()
     total = store.ledger_length()
     with Progress(transient=True, console=err) as progress:
         task = progress.add_task({"zh": "校验台账", "en": "Verifying the ledger"}[lang], total=total)
@@ -662,14 +733,63 @@ def ledger_verify_command(
                 progress.advance(task)
                 yield entry
 
-        verified, broken = verify_chain(counted())
-    if broken is None:
+        result = verify_ledger(counted(), checkpoint, verifier)
+    verified, broken = result.entries, result.first_break
+    if result.intact:
         out.print({"zh": f"[green]台账完整：{verified} 条记录，哈希链无断点。[/]",
                    "en": f"[green]Ledger intact: {verified} entries, the hash chain is unbroken.[/]"}[lang])
-        return
-    err.print({"zh": f"[bold red]台账被改动：{broken.text('zh')}（此前 {verified} 条完好）[/]",
-               "en": f"[bold red]Ledger tampered: {broken.text('en')} ({verified} entries before it verified)[/]"}[lang])
-    raise typer.Exit(1)
+    elif broken is None:
+        out.print({"zh": f"哈希链本身无断点：{verified} 条记录。", "en": f"The hash chain itself is unbroken: {verified} entries."}[lang])
+    else:
+        err.print({"zh": f"[bold red]台账被改动：{broken.text('zh')}（此前 {verified} 条完好）[/]",
+                   "en": f"[bold red]Ledger tampered: {broken.text('en')} ({verified} entries before it verified)[/]"}[lang])
+    if checkpoint is None:
+        out.print({"zh": "[yellow]尚无检查点：台账末尾未被锚定，删去最新的记录无从发现。[/]",
+                   "en": "[yellow]No checkpoint yet: the end of the ledger is not anchored, deleting its newest entries would go unnoticed.[/]"}[lang])
+    elif result.problem is None:
+        out.print({"zh": f"[green]与检查点相符：第 {checkpoint.seq} 条（{checkpoint.at} 签署，密钥 {checkpoint.key_id}）仍在，哈希一致。[/]",
+                   "en": f"[green]Matches the checkpoint: entry {checkpoint.seq} (signed at {checkpoint.at}, key {checkpoint.key_id}) is there with its hash.[/]"}[lang])
+    else:
+        err.print(f"[bold red]{result.problem.text(lang)}[/]")
+    if not result.intact:
+        raise typer.Exit(1)
+
+
+@ledger_app.command("checkpoint")
+def ledger_checkpoint_command(
+    export: Path = typer.Option(..., "--export", help="写入此文件（JSON），交审计人员在本机以外保存 / write it to this file (JSON), for an auditor to keep off this machine"),
+    lang: str = LangOption,
+    database: Optional[str] = typer.Option(None, "--db", help="数据库 URL，默认按配置 / database URL (default: configured)"),
+) -> None:
+    """立即签署当前链头并导出检查点 / sign the chain head now and export the checkpoint."""
+    lang = _check_lang(lang)
+    from .storage.checkpointer import Checkpointer, CheckpointRefused
+
+    signer = _signer(lang, create=True)
+    store = _ledger_store(database, lang)
+    try:
+        checkpoint = Checkpointer(store, signer).checkpoint_now()
+    except CheckpointRefused as exc:
+        err.print(f"[bold red]{getattr(exc, lang)}[/]")
+        raise typer.Exit(1)
+    if checkpoint is None:
+        _fail({"zh": "台账为空，没有可签署的记录", "en": "The ledger is empty: there is nothing to sign"}[lang], [], code=1)
+    try:
+        export.write_text(json.dumps(checkpoint.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        _fail({"zh": "无法写入文件", "en": "Cannot write the file"}[lang], [f"{export}: {exc.strerror or exc}"])
+    out.print({"zh": f"[green]已导出检查点：第 {checkpoint.seq} 条，{checkpoint.at} 签署 → {export}[/]\n"
+                     "请将它与公钥（govshare ledger pubkey）一并保存在本机以外；日后用 govshare ledger verify --against 对照。",
+               "en": f"[green]Exported the checkpoint: entry {checkpoint.seq}, signed at {checkpoint.at} → {export}[/]\n"
+                     "Keep it, with the public key (govshare ledger pubkey), off this machine; check later with govshare ledger verify --against."}[lang],
+              highlight=False, soft_wrap=True)
+
+
+@ledger_app.command("pubkey")
+def ledger_pubkey_command(lang: str = LangOption) -> None:
+    """打印检查点签名密钥的公钥（PEM），供审计人员保存 / print the checkpoints' public key (PEM) for an auditor to keep."""
+    lang = _check_lang(lang)
+    typer.echo(_signer(lang, create=True).public_pem(), nl=False)
 
 
 @app.command("serve")
@@ -707,6 +827,7 @@ def serve_command(
     # Structured JSON logs (one line per request, with request and decision ids);
     # the environment carries the choice into worker processes.
     os.environ["GOVSHARE_JSON_LOGS"] = "1"
+    REQUESTED_BY.set(SERVICE_CALLER)  # from here on the service writes on its own behalf, or its callers'
     if workers == 1:
         from .http.app import create_app
 

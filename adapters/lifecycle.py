@@ -8,6 +8,7 @@ Catalogue → application → reply → grant → delivery → use / transfer �
 from __future__ import annotations
 
 import dataclasses
+import logging
 import threading
 import time
 import uuid
@@ -20,16 +21,18 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from engine.calendar import UnknownCalendarYear
-from engine.decide import DataSnapshot
+from engine.decide import DataSnapshot, data_stale
 from engine.deadlines import delivery_due, due_date_pending, reply_due
 from engine.ledger import mask
-from engine.models import BEIJING, AccessEvent, Action, CatalogEntry, CatalogUpdate, Decision, Grant, GrantStatus, Requester
+from engine.models import BEIJING, AccessEvent, Action, CatalogEntry, CatalogUpdate, Decision, Grant, GrantStatus, Requester, Violation
 
 from engine.regulations import REGULATIONS
 
 from .service import Service
 from .storage.group_commit import GroupCommitter
-from .storage.store import NotFound, Store
+from .storage.store import NotFound, Store, describe_storage_error, storage_unavailable
+
+log = logging.getLogger("govshare.lifecycle")
 
 
 class Refused(Exception):
@@ -38,6 +41,15 @@ class Refused(Exception):
     def __init__(self, decision: Decision):
         self.decision = decision
         super().__init__(decision.outcome)
+
+
+class DataStale(Exception):
+    """The data could not be re-read for longer than allowed, and the answer is
+    not a decision that could say so (a raw rule document): 503."""
+
+    def __init__(self, failure: Violation):
+        self.failure = failure
+        super().__init__(failure.message.en)
 
 
 class StateConflict(Exception):
@@ -68,7 +80,8 @@ class Lifecycle:
 
     def __post_init__(self) -> None:
         self._generation = self.store.generation()
-        self._checked = time.monotonic()
+        self._checked = time.monotonic()  # when the data was last read (or found unchanged) successfully
+        self._refresh_failing = False
         self._lock = threading.RLock()  # refresh() runs under it, and reapplies pending suspensions
         self._pending_suspensions: dict[str, int] = {}  # grant → batches holding its suspension until written
         self._writer: GroupCommitter | None = None
@@ -83,21 +96,66 @@ class Lifecycle:
 
     # --- keeping the engine's data current ----------------------------------
 
+    @property
+    def max_data_age(self) -> float:
+        return self.service.settings.max_data_age_seconds
+
     def refresh(self, force: bool = False) -> None:
         """Reload catalogue and grants into the engine when another writer (or
-        this one) changed them. Other processes are noticed within poll_seconds."""
-        now = time.monotonic()
-        if not force and now - self._checked < self.poll_seconds:
+        this one) changed them. Other processes are noticed within poll_seconds.
+
+        A failed read (the database down) is logged, not raised: the engine
+        keeps what it has, `data_age()` keeps growing, and every call tries
+        again until a read succeeds. Decisions on data older than
+        max_data_age_seconds are indeterminate (`stale_failure`)."""
+        if not force and not self._refresh_failing and time.monotonic() - self._checked < min(self.poll_seconds, self.max_data_age):
             return
         with self._lock:
-            self._checked = now
-            generation = self.store.generation()
-            if force or generation != self._generation:
-                snapshot = self.store.snapshot()
-                if self._pending_suspensions:
-                    snapshot = self._with_pending_suspensions(snapshot)
-                self.engine.replace_data(snapshot)
-                self._generation = generation
+            reading = time.monotonic()
+            try:
+                generation = self.store.generation()
+                if force or generation != self._generation:
+                    snapshot = self.store.snapshot()
+                    if self._pending_suspensions:
+                        snapshot = self._with_pending_suspensions(snapshot)
+                    self.engine.replace_data(snapshot)
+                    self._generation = generation
+            except Exception as exc:  # noqa: BLE001 - kept from the caller; the data's age tells
+                if not self._refresh_failing:
+                    if storage_unavailable(exc):
+                        log.warning("cannot re-read catalogue and grants, the database is unavailable: %s", describe_storage_error(exc))
+                    else:
+                        log.exception("cannot re-read catalogue and grants")
+                self._refresh_failing = True
+                self._generation = -1  # reload whatever is stored once a read works again
+                return
+            if self._refresh_failing:
+                log.warning("catalogue and grants re-read after %.1f s", reading - self._checked)
+            self._checked, self._refresh_failing = reading, False
+
+    def data_age(self) -> float:
+        """Seconds since the data the engine decides on was last read (or
+        found unchanged) from the database."""
+        return max(0.0, time.monotonic() - self._checked)
+
+    def stale_failure(self) -> Violation | None:
+        """Why decisions now cannot rest on the engine's data, or None: it
+        could not be re-read for longer than max_data_age_seconds."""
+        age = self.data_age()
+        return data_stale(age, self.max_data_age) if self._refresh_failing and age > self.max_data_age else None
+
+    def decide_on_current_data(self, event: AccessEvent) -> Decision:
+        """Decide without writing anything (a trial, OPA's GET): on data no
+        older than max_data_age_seconds, else indeterminate (never allowed)."""
+        self.refresh()
+        stale = self.stale_failure()
+        return self.engine.undecided(event, stale) if stale else self.engine.decide(event)
+
+    def require_current_data(self) -> None:
+        """For answers that are not decisions: refresh, or raise DataStale."""
+        self.refresh()
+        if (stale := self.stale_failure()) is not None:
+            raise DataStale(stale)
 
     # --- the ledger ---------------------------------------------------------
 
@@ -115,8 +173,7 @@ class Lifecycle:
                      law_version=LAW_VERSIONS, data_revision=data_revision or self.engine.data_revision)
 
     def _decide(self, event: AccessEvent) -> Decision:
-        self.refresh()
-        return self.engine.decide(event)
+        return self.decide_on_current_data(event)
 
     # --- decisions (use, transfer, and every other step asked directly) ------
 
@@ -164,11 +221,12 @@ class Lifecycle:
 
     def _decide_in_order(self, events: list[AccessEvent], stop: Callable[[Decision], bool] | None) -> tuple[list[tuple[AccessEvent, Decision, bool]], set[str]]:
         self.refresh()
+        stale = self.stale_failure()
         decided: list[tuple[AccessEvent, Decision, bool]] = []
         suspended: set[str] = set()
         try:
             for event in events:
-                decision = self.engine.decide(event)
+                decision = self.engine.undecided(event, stale) if stale else self.engine.decide(event)
                 misuse = event.grant not in suspended and self._misuse(event, decision)
                 decided.append((event, decision, misuse))
                 if misuse:

@@ -348,6 +348,25 @@ class GuardAnalysis:
 
 # --- what reaches the working-day calendar ---------------------------------
 
+def _head_root(rule: dict) -> str | None:
+    """The name a rule defines: the root of its head (`due` for `due.x := …`
+    or `due[k] := …`); None when the head has no root variable."""
+    if "Default" in rule:
+        return _chain(rule["Default"].get("refr"))[0]
+    spec = rule.get("Spec")
+    if not spec:
+        return None
+    head = spec["head"]
+    return _chain(head[next(iter(head))].get("refr"))[0]
+
+
+def _chain_base(node: Any) -> Any:
+    """What a reference chain starts from (a variable, a call, a literal, …)."""
+    while isinstance(node, dict) and ("RefDot" in node or "RefBrack" in node):
+        node = node["RefDot"]["refr"] if "RefDot" in node else node["RefBrack"]["refr"]
+    return node
+
+
 def calendar_readers(modules: list[tuple[str, str]], calendar_document: str = "calendar") -> dict[str, CalendarReads]:
     """For each package whose rules use the working-day calendar
     (`data.govshare.<calendar_document>`), directly or through any rule they
@@ -357,10 +376,13 @@ def calendar_readers(modules: list[tuple[str, str]], calendar_document: str = "c
     The engine refuses to decide when a date in a year the calendar does not
     know sits in any of these: that is every date a deadline may be counted
     from or compared with. The closure is over whole rules, so it may name more
-    than reaches the calendar, never less; an input read that cannot be
-    followed makes every input field count."""
+    than reaches the calendar. What it cannot follow counts as everything: an
+    input read it cannot name (the whole input, a computed key, an alias of
+    `input`) or a rule head without a root name makes every input field count;
+    a reference into `data` it cannot resolve names every rule under it."""
     rules: dict[tuple[str, str], list[dict]] = {}
     aliases: dict[str, dict[str, list[str]]] = {}
+    unfollowed: set[str] = set()  # packages whose input reads cannot be followed
     for path, text in modules:
         for entry in _parsed(path, text):
             ast, source = entry["ast"], entry["source"]["contents"]
@@ -369,13 +391,17 @@ def calendar_readers(modules: list[tuple[str, str]], calendar_document: str = "c
             found = aliases.setdefault(package, {})
             for imp in ast.get("imports", []):
                 target = _path(imp["refr"])
+                if target and target[0] == "input":
+                    unfollowed.add(package)  # an alias of the input hides which fields are read
                 if target and target[0] in ("data", "input"):
                     span = imp.get("as")
                     found[source[span["start"]:span["end"]] if isinstance(span, dict) else target[-1]] = target
             for rule in ast.get("rules", []):
-                name = _rule_name(rule)
-                if name is not None:
-                    rules.setdefault((package, name), []).append(rule)
+                name = _head_root(rule)
+                if name is None:
+                    unfollowed.add(package)  # a head it cannot name: count everything the package might read
+                    name = "<unnamed>"
+                rules.setdefault((package, name), []).append(rule)
     packages = {package for package, _ in rules}
 
     def resolve(path: list[str]) -> list[tuple[str, str]]:
@@ -415,13 +441,17 @@ def calendar_readers(modules: list[tuple[str, str]], calendar_document: str = "c
                         used.update(resolve(target))
                 visit(keys)
                 if "Var" not in node:
+                    base = _chain_base(node)
+                    if _var(base) is None:
+                        visit(base)  # a call, literal or comprehension indexed into
                     return
             for value in node.values():
                 visit(value)
 
         visit(rule)
         fields: set[str] = set()
-        return used, (frozenset(fields) if _input_fields(rule, fields) else None), documents
+        followed = _input_fields(rule, fields) and package not in unfollowed
+        return used, (frozenset(fields) if followed else None), documents
 
     direct = {key: [reads(key[0], rule) for rule in bodies] for key, bodies in rules.items()}
     on_calendar = {key for key, found in direct.items() if any(calendar_document in docs or "*" in docs for _, _, docs in found)}

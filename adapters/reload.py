@@ -36,6 +36,7 @@ from engine.regulations import REGULATIONS
 
 from .regorus_backend import RegorusBackend
 from .service import Service
+from .storage.store import Store
 
 log = logging.getLogger("govshare.reload")
 
@@ -126,6 +127,8 @@ def coverage_losses(live: PolicySet, new: PolicySet, store: Any, today: date) ->
        back-dated event, whatever the stored dates say (an application received
        in December counts into January); a future year is needed only once
        something is dated in it, so only that is asked of the store.
+    4. The `_test.rego` of a rule still in force is removed (its change would
+       then go unchecked by the "no passing test may fail" rule).
 
     `store` answers `logged_rules` and `years_in_use` (adapters.storage.Store);
     when it cannot answer, the change is refused (fail closed)."""
@@ -187,6 +190,20 @@ def coverage_losses(live: PolicySet, new: PolicySet, store: Any, today: date) ->
             f" decided would no longer be judged by it, and the logged decisions could not be reproduced. {how_en}"))
         coverage["rules"].append({"rule": package, "code": meta.code, "regulation": meta.regulation, "article": meta.article,
                                   "effective_to": meta.effective_to.isoformat() if meta.effective_to else None})
+
+    # 4. the tests of a rule in force: without them a change to the rule is unchecked
+    for package, meta in sorted(new.rules.items()):
+        test = f"{package}_test"
+        if test in live.test_packages and test not in new.test_packages and (meta.effective_to is None or meta.effective_to > today):
+            zh_cite, en_cite = _cite(meta.regulation, meta.article)
+            problems.append(PolicyProblem(
+                meta.file, meta.line, 1,
+                f"删除了规则 {package}（{meta.code}，{zh_cite}）的测试 {live.test_packages[test].path}，而该规则仍在施行：没有测试，"
+                f"对规则的改动无从检验。请保留并按需修改测试。 / removes the tests of rule {package} ({meta.code}, {en_cite}),"
+                f" {live.test_packages[test].path}, while the rule is in force: without them a change to the rule goes unchecked."
+                " Keep the tests and change them as the rule changes."))
+            coverage["rules"].append({"rule": package, "code": meta.code, "regulation": meta.regulation, "article": meta.article,
+                                      "effective_to": meta.effective_to.isoformat() if meta.effective_to else None, "tests_removed": True})
 
     for year in lost_years:
         if year <= today.year:
@@ -363,6 +380,14 @@ class PolicyReloader:
                 del self.retirements[:-100]  # human-paced; keep the recent ones
             log.warning("规则 %s（%s）的废止日期 effective_to 改为 %s（原为 %s）/ rule %s (%s) retires: effective_to %s (was %s), revision %s",
                         package, meta.code, to or "无", was or "无", package, meta.code, to or "none", was or "none", new.revision)
+            record = {"rule": package, "code": meta.code, "effective_to": to, "was": was}
+            try:  # on the record for auditors, not only in this process's memory
+                self.service.store.transaction(lambda session: Store.append(
+                    session, "rule_retired", package, record, policy_revision=new.revision,
+                    law_version="+".join(r.law_version() for r in REGULATIONS.values()),
+                    data_revision=self.service.engine.data_revision))
+            except Exception:  # the swap stands; the log line above keeps the trace
+                log.exception("could not write the retirement of %s to the ledger", package)
 
     def status(self) -> dict[str, Any]:
         engine = self.service.engine

@@ -10,6 +10,8 @@ from engine.decide import DecisionEngine
 from engine.policyset import load_policy_set
 
 from .regorus_backend import RegorusBackend
+from .signing import KEY_FILE, KeyFileError, load_or_create_signer
+from .storage.checkpointer import Checkpointer
 from .storage.store import Store, sqlite_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -49,12 +51,20 @@ class Settings:
     # JSON paths masked in logged inputs before hashing, like OPA's decision-log masking.
     log_mask: tuple[str, ...] = field(default_factory=lambda: tuple(p for p in os.environ.get("GOVSHARE_LOG_MASK", "").split(",") if p.strip()))
     data_poll_seconds: float = field(default_factory=lambda: _env_number("GOVSHARE_DATA_POLL_SECONDS", "0.5", float))
+    # Decisions on catalogue and grant data not re-read from the database for
+    # longer than this (the refresh keeps failing) are indeterminate, never allowed.
+    max_data_age_seconds: float = field(default_factory=lambda: _env_number("GOVSHARE_MAX_DATA_AGE_SECONDS", "5", float))
     auth_enabled: bool = field(default_factory=lambda: os.environ.get("GOVSHARE_AUTH", "1") not in ("0", "false", "no"))
     bootstrap_token: str | None = field(default_factory=lambda: os.environ.get("GOVSHARE_BOOTSTRAP_TOKEN") or None)
     max_batch: int = field(default_factory=lambda: _env_number("GOVSHARE_MAX_BATCH", "1000"))
     max_json_depth: int = field(default_factory=lambda: _env_number("GOVSHARE_MAX_JSON_DEPTH", "32"))
     cache_size: int = field(default_factory=lambda: _env_number("GOVSHARE_CACHE_SIZE", "10000"))
     max_body_bytes: int = field(default_factory=lambda: _env_number("GOVSHARE_MAX_BODY_BYTES", str(1024 * 1024)))
+    # A signed checkpoint of the ledger head every N entries or T seconds, whichever first (0: that trigger off).
+    checkpoint_every: int = field(default_factory=lambda: _env_number("GOVSHARE_CHECKPOINT_EVERY", "1000"))
+    checkpoint_seconds: float = field(default_factory=lambda: _env_number("GOVSHARE_CHECKPOINT_SECONDS", "60", float))
+    # The checkpoints' Ed25519 signing key (PEM); default: ledger-signing-key.pem in the data directory.
+    ledger_key: Path | None = field(default_factory=lambda: _env_path("GOVSHARE_LEDGER_KEY", None))
     # The service's public base URL, as clients reach it (behind any proxy). AuthZEN's
     # metadata publishes it as `policy_decision_point`; it is never taken from the
     # request's Host header. The spec wants https in production.
@@ -63,6 +73,10 @@ class Settings:
     @property
     def url(self) -> str:
         return self.database_url or sqlite_url(self.data_dir)
+
+    @property
+    def ledger_key_path(self) -> Path:
+        return self.ledger_key or self.data_dir / KEY_FILE
 
 
 @dataclass
@@ -77,6 +91,11 @@ def build_service(settings: Settings | None = None) -> Service:
     the policies, and build the engine. Raises PolicyError or StorageError."""
     settings = settings or Settings()
     store = Store(settings.url)
+    try:  # the key is created on first start, so that every checkpoint is signed by it
+        signer = load_or_create_signer(settings.ledger_key_path)
+    except KeyFileError as exc:
+        raise SettingsError(str(exc)) from None
+    store.checkpointer = Checkpointer(store, signer, settings.checkpoint_every, settings.checkpoint_seconds)
     if settings.seed_demo:
         store.seed_demo()
     backend = RegorusBackend()

@@ -21,6 +21,7 @@ Pure Python (and PyYAML for the YAML form): no web framework, database or Rego e
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -33,6 +34,7 @@ from typing import Any
 
 from .calendar import YearCalendar, load_calendar
 from .errors import PolicyError, PolicyProblem
+from .models import BEIJING
 
 KEYS = ("year", "source", "holidays", "workdays")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -76,6 +78,11 @@ class CalendarYearExists(FileExistsError):
     def __init__(self, year: int, path: Path):
         self.year, self.path = year, path
         super().__init__(f"{path} exists")
+
+
+class CalendarYearInUse(CalendarYearExists):
+    """A year not after this one is not replaced: deadlines of logged decisions
+    and stored applications were counted on it, and would change under them."""
 
 
 @dataclass(frozen=True)
@@ -131,8 +138,8 @@ def _read_yaml(text: str, filename: str) -> list[_Entry] | CalendarProblem:
     def scalar(n: Any) -> Any:
         try:
             return loader.construct_object(n, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError):
-            return n.value  # e.g. 2027-02-30 matches YAML's timestamp but is no date: keep the text
+        except Exception:  # noqa: BLE001 - any tag PyYAML cannot build (2027-02-30, !!bool maybe, ...): keep the text
+            return n.value
 
     def entries(mapping: Any, depth: int = 0) -> list[_Entry]:
         # Only the top level's mappings are walked (the sections); deeper ones
@@ -169,9 +176,11 @@ def _read_json(text: str, filename: str) -> list[_Entry] | CalendarProblem:
     except json.JSONDecodeError as exc:
         return _problem(filename, exc.lineno, exc.colno, "", "syntax", f"不是合法的 JSON：{exc.msg}", f"not valid JSON: {exc.msg}")
     decoder = json.JSONDecoder()
+    line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
 
     def where(pos: int) -> tuple[int, int]:
-        return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+        line = bisect.bisect_right(line_starts, pos)
+        return line, pos - line_starts[line - 1] + 1
 
     def skip(pos: int) -> int:
         while pos < len(text) and text[pos] in " \t\r\n":
@@ -437,16 +446,19 @@ def check_loads_with(directory: Path, document: CalendarDocument) -> None:
             raise PolicyError([PolicyProblem(real(p.file), p.line, p.col, p.message) for p in exc.problems]) from None
 
 
-def write_year(directory: Path, document: CalendarDocument, replace: bool = False) -> Path:
+def write_year(directory: Path, document: CalendarDocument, replace: bool = False, this_year: int | None = None) -> Path:
     """Write `<directory>/<year>.json` atomically (a temporary file in the same
     directory, then a rename, so a watcher never reads half a file) and check
     that the directory still loads. Raises CalendarYearExists when the year is
-    there and `replace` is not set, PolicyError when the calendar would not load
+    there and `replace` is not set, CalendarYearInUse when it is not after
+    `this_year` (Beijing's, by default), PolicyError when the calendar would not load
     (nothing is changed then)."""
     directory = Path(directory)
     target = year_path(directory, document.year)
     if target.exists() and not replace:
         raise CalendarYearExists(document.year, target)
+    if target.exists() and document.year <= (this_year or datetime.now(BEIJING).year):
+        raise CalendarYearInUse(document.year, target)
     check_loads_with(directory, document)
     directory.mkdir(parents=True, exist_ok=True)
     previous = target.read_bytes() if target.exists() else None

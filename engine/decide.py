@@ -120,6 +120,21 @@ def _failure(code: str, zh: str, en: str, remedy_zh: str, remedy_en: str, **fact
     )
 
 
+def data_stale(age_seconds: float, max_age_seconds: float) -> Violation:
+    """Why a decision is indeterminate when the catalogue and grants it would
+    rest on could not be re-read for longer than allowed (the database is
+    down): they may have changed meanwhile, e.g. a grant suspended."""
+    return _failure(
+        "GOVSHARE-DATA-STALE",
+        f"决策所依据的目录与授权数据已有{age_seconds:.1f}秒未能从数据库重新读取（上限{max_age_seconds:g}秒），可能已经过时，不能作出许可。",
+        f"The catalogue and grant data this decision would rest on could not be re-read from the database for {age_seconds:.1f} s "
+        f"(the limit is {max_age_seconds:g} s); it may be out of date, so nothing can be allowed.",
+        "稍后重试；如持续出现，请运维人员检查数据库（GET /health/ready）。",
+        "Retry later; if it persists, ask the operators to check the database (GET /health/ready).",
+        data_age_s=round(age_seconds, 3), max_data_age_s=max_age_seconds,
+    )
+
+
 _DATE_TEXT = re.compile(r"(\d{4})-\d{2}-\d{2}")
 
 
@@ -155,10 +170,12 @@ def calendar_years(event: AccessEvent, scope: CalendarReads | None, snapshot: Da
         for name in scope.input_fields:
             walk(getattr(event, name, None))
         stored = scope.stored
-    if stored - {"grants"}:  # the catalogue, or a document not followed
+    grant = snapshot.grants.get(event.grant or "") or {}
+    if stored - {"grants"}:  # the catalogue, or a document not followed: the entries the event reaches
         walk(snapshot.catalog.get(event.dataset or ""))
+        walk(snapshot.catalog.get(grant.get("dataset", "")))
     if stored - {"catalog"}:
-        walk(snapshot.grants.get(event.grant or ""))
+        walk(grant)
     return years
 
 
@@ -419,6 +436,17 @@ class DecisionEngine:
 
     def _indeterminate(self, base: dict[str, Any], failure: Violation) -> Decision:
         return Decision(allow=False, outcome="indeterminate", violations=[failure], **base)
+
+    def undecided(self, event: AccessEvent, failure: Violation) -> Decision:
+        """`indeterminate` for a reason found outside the policies (e.g.
+        `data_stale`), shaped as the engine's own. An event the engine refuses
+        is refused here too."""
+        self.check_event(event)
+        layers = layers_for(event.jurisdiction, event.at.astimezone(BEIJING).date())
+        return self._indeterminate(dict(
+            decision_id=_new_decision_id(), policy_revision=self.policies.revision, data_revision=self.data_revision,
+            law_version="+".join(r.law_version() for r in layers) or "none", evaluated_at=datetime.now(BEIJING), event_at=event.at,
+        ), failure)
 
     # --- decision cache ---------------------------------------------------
     # Keyed by policy revision + data revision + the event as JSON (the same

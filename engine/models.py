@@ -6,13 +6,47 @@ OpenAPI schema, so they are written for the platform engineers who read it.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from enum import Enum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+# --- bounded strings ------------------------------------------------------------
+# Every string a request carries is one of these, so nothing reaches storage that
+# it cannot hold. Ids and names land in String(200) columns
+# (adapters/storage/tables.py): PostgreSQL refuses a longer value where SQLite
+# keeps it, so the bound is the model's, the same on both. Free text is kept in
+# JSON columns; its bound only keeps requests and the ledger sane.
+ID_MAX_LENGTH = 200
+NAME_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 2000
+
+# Unicode category Cc (C0 controls, DEL, C1 controls). PostgreSQL refuses NUL
+# outright; the others have no place in an id or a name, where they make two
+# values look alike. Free text may keep tabs and line breaks.
+_ANY_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LAYOUT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _refusing(controls: re.Pattern[str]) -> AfterValidator:
+    def check(value: str) -> str:
+        found = controls.search(value)
+        if found:
+            raise PydanticCustomError("string_control_character", "must not contain control characters; found U+{character}",
+                                      {"character": f"{ord(found.group()):04X}"})
+        return value
+
+    return AfterValidator(check)
+
+
+Id = Annotated[str, StringConstraints(max_length=ID_MAX_LENGTH), _refusing(_ANY_CONTROL)]
+Name = Annotated[str, StringConstraints(max_length=NAME_MAX_LENGTH), _refusing(_ANY_CONTROL)]
+FreeText = Annotated[str, StringConstraints(max_length=TEXT_MAX_LENGTH), _refusing(_CONTROL_BUT_LAYOUT)]
 
 
 class Action(str, Enum):
@@ -82,19 +116,19 @@ class _Model(BaseModel):
 
 class LegalBasis(_Model):
     type: BasisType = Field(description="依据的法律层级 / rank of the legal source")
-    title: str = Field(min_length=1, description="法律文件名称 / title of the legal source")
-    article: str | None = Field(default=None, description="具体条款 / article cited")
+    title: Name = Field(min_length=1, description="法律文件名称 / title of the legal source")
+    article: Name | None = Field(default=None, description="具体条款 / article cited")
 
 
 class Requester(_Model):
-    department: str = Field(min_length=1, description="需求部门名称或编码；action=open 时为申请人名称 / requesting department (the applicant for open data)")
+    department: Name = Field(min_length=1, description="需求部门名称或编码；action=open 时为申请人名称 / requesting department (the applicant for open data)")
     kind: Literal["department", "citizen", "legal_entity", "organisation"] = Field(
         default="department", description="申请主体类型：政府部门，或申请开放数据的公民、法人、其他组织"
     )
     level: Literal["national", "provincial", "municipal", "county", "township"] | None = Field(
         default=None, description="行政层级 / administrative level"
     )
-    region: str | None = Field(default=None, description="行政区划代码 / region code", examples=["419001"])
+    region: Id | None = Field(default=None, description="行政区划代码 / region code", examples=["419001"])
     unit_head_approved: bool | None = Field(
         default=None,
         description="本部门政务数据共享工作机构负责人是否同意（第二十条第二款）/ approved by the head of the requester's data-sharing unit",
@@ -103,7 +137,7 @@ class Requester(_Model):
 
 
 class Contractor(_Model):
-    name: str = Field(min_length=1, description="受托方名称 / contractor")
+    name: Name = Field(min_length=1, description="受托方名称 / contractor")
     approved: bool = Field(default=False, description="委托是否已履行批准程序（第三十六条第一款）/ engagement approved")
     authorised: bool = Field(default=False, description="本次访问是否经委托部门授权 / this access authorised by the department")
 
@@ -112,12 +146,12 @@ class Recipient(_Model):
     kind: Literal["self", "department", "third_party"] = Field(
         default="self", description="数据去向：本部门 / 其他政府部门 / 第三方"
     )
-    name: str | None = Field(default=None, description="接收方名称 / name of the recipient")
+    name: Name | None = Field(default=None, description="接收方名称 / name of the recipient")
 
 
 class CatalogField(_Model):
-    name: str = Field(min_length=1, description="数据项编码 / data item code", examples=["id_number"])
-    label: str | None = Field(default=None, description="数据项中文名 / label", examples=["公民身份号码"])
+    name: Name = Field(min_length=1, description="数据项编码 / data item code", examples=["id_number"])
+    label: Name | None = Field(default=None, description="数据项中文名 / label", examples=["公民身份号码"])
     personal: bool = Field(default=False, description="是否个人信息 / personal information")
     sensitive: bool = Field(default=False, description="是否敏感个人信息 / sensitive personal information")
     secrecy: Secrecy = Field(default=Secrecy.none, description="涉密等级 / secrecy marking")
@@ -128,9 +162,9 @@ class CatalogField(_Model):
 
 
 class ShareConditions(_Model):
-    scope: list[str] = Field(default_factory=list, description="共享范围 / who may receive it")
-    purposes: list[str] = Field(default_factory=list, description="使用用途 / purposes it may be used for")
-    other: list[str] = Field(default_factory=list, description="其他使用条件 / other listed conditions")
+    scope: list[FreeText] = Field(default_factory=list, description="共享范围 / who may receive it")
+    purposes: list[FreeText] = Field(default_factory=list, description="使用用途 / purposes it may be used for")
+    other: list[FreeText] = Field(default_factory=list, description="其他使用条件 / other listed conditions")
 
 
 class Assessments(_Model):
@@ -139,23 +173,23 @@ class Assessments(_Model):
 
 
 class CatalogEntry(_Model):
-    id: str = Field(min_length=1, description="目录编码 / catalogue id", examples=["ds-population-basic"])
-    name: str = Field(min_length=1, description="数据目录名称 / catalogue name", examples=["人口基础信息"])
-    provider: str = Field(min_length=1, description="提供单位 / providing department", examples=["示范区公安局"])
+    id: Id = Field(min_length=1, description="目录编码 / catalogue id", examples=["ds-population-basic"])
+    name: Name = Field(min_length=1, description="数据目录名称 / catalogue name", examples=["人口基础信息"])
+    provider: Name = Field(min_length=1, description="提供单位 / providing department", examples=["示范区公安局"])
     share_attribute: ShareAttribute = Field(description="共享属性（第十四条）/ share attribute")
     methods: list[Method] = Field(default_factory=list, description="共享方式 / sharing methods")
     conditions: ShareConditions | None = Field(default=None, description="使用条件（有条件共享类必填）")
-    not_shareable_reason: str | None = Field(default=None, description="不予共享理由（第十五条第二款）")
+    not_shareable_reason: FreeText | None = Field(default=None, description="不予共享理由（第十五条第二款）")
     legal_basis: list[LegalBasis] = Field(default_factory=list, description="共享属性的法定依据")
-    classification: str | None = Field(default=None, description="数据分类分级 / classification grade", examples=["一般数据"])
+    classification: Name | None = Field(default=None, description="数据分类分级 / classification grade", examples=["一般数据"])
     grade: Literal["core", "important", "general"] | None = Field(default=None, description="分级 / grade")
     secrecy: Secrecy = Field(default=Secrecy.none, description="涉密标识（第三条）/ secrecy marking")
     base_data: Literal["population", "legal_entity", "credit", "geospatial", "e_licence"] | None = Field(
         default=None, description="基础库类别 / base database"
     )
     fields: list[CatalogField] = Field(default_factory=list, description="数据项 / data items")
-    data_format: str | None = Field(default=None, description="数据格式 / format")
-    update_frequency: str | None = Field(default=None, description="更新频率 / update frequency")
+    data_format: Name | None = Field(default=None, description="数据格式 / format")
+    update_frequency: Name | None = Field(default=None, description="更新频率 / update frequency")
     published: bool = Field(default=True, description="是否经主管部门审核发布（第十六条）")
     open_attribute: Literal["unconditional", "conditional", "not_open"] | None = Field(
         default=None, description="开放属性（地方规定，如济源办法第三十八条）/ open-data class"
@@ -164,7 +198,7 @@ class CatalogEntry(_Model):
     desensitised: bool = Field(default=False, description="是否已脱敏、清洗 / de-identified")
     assessments: Assessments | None = Field(default=None, description="编制目录时的评估（第十三条第一款）/ assessments done")
     head_approved: bool | None = Field(default=None, description="部门负责人是否审核同意（第十三条第一款）/ signed off by the head")
-    controls: list[str] = Field(
+    controls: list[Name] = Field(
         default_factory=list,
         description="按分类分级要求需求部门落实的安全措施（第三十五条）/ security controls the grade requires of users",
         examples=[["加密传输", "访问日志"]],
@@ -172,20 +206,20 @@ class CatalogEntry(_Model):
 
 
 class Grant(_Model):
-    id: str = Field(min_length=1, description="授权编码 / grant id", examples=["g-2026-0001"])
-    dataset: str = Field(min_length=1, description="目录编码 / dataset")
-    requester: str = Field(min_length=1, description="被授权的需求部门 / department granted")
-    fields: list[str] = Field(default_factory=list, description="获准的数据项 / fields granted")
-    purposes: list[str] = Field(default_factory=list, description="获准的使用用途 / purposes granted")
-    scenario: str | None = Field(default=None, description="使用场景 / usage scenario")
+    id: Id = Field(min_length=1, description="授权编码 / grant id", examples=["g-2026-0001"])
+    dataset: Id = Field(min_length=1, description="目录编码 / dataset")
+    requester: Name = Field(min_length=1, description="被授权的需求部门 / department granted")
+    fields: list[Name] = Field(default_factory=list, description="获准的数据项 / fields granted")
+    purposes: list[FreeText] = Field(default_factory=list, description="获准的使用用途 / purposes granted")
+    scenario: FreeText | None = Field(default=None, description="使用场景 / usage scenario")
     method: Method | None = Field(default=None, description="共享方式 / method granted")
     valid_from: date | None = None
     valid_until: date | None = None
     status: GrantStatus = GrantStatus.active
-    third_party_consent: list[str] = Field(
+    third_party_consent: list[Name] = Field(
         default_factory=list, description="提供部门同意再提供的接收方 / recipients the provider consented to"
     )
-    disposal_requirement: str | None = Field(
+    disposal_requirement: FreeText | None = Field(
         default=None, description="提供部门对目的实现后处置的要求（第二十七条第一款）/ how the provider requires the data be disposed of",
         examples=["delete"],
     )
@@ -200,7 +234,7 @@ class Extension(_Model):
 class ApplicationState(_Model):
     """The share application an `apply`, `reply` or `deliver` event concerns."""
 
-    id: str | None = Field(default=None, description="申请编号 / application id")
+    id: Id | None = Field(default=None, description="申请编号 / application id")
     received_on: date | None = Field(default=None, description="提供部门收到申请之日 / day the provider received it")
     complete: bool | None = Field(default=None, description="申请材料是否齐全 / material complete")
     material_notices: int = Field(default=0, ge=0, description="此前已发出的补正通知次数 / notices already sent")
@@ -210,10 +244,10 @@ class ApplicationState(_Model):
 
 class Reply(_Model):
     decision: Literal["approve", "refuse", "request_material", "extend"] = Field(description="答复内容 / the answer")
-    reasons: str | None = Field(default=None, description="不同意的理由（第二十一条第二款）/ reasons for refusal")
-    missing_material: list[str] = Field(default_factory=list, description="需补充的全部材料 / all missing material")
+    reasons: FreeText | None = Field(default=None, description="不同意的理由（第二十一条第二款）/ reasons for refusal")
+    missing_material: list[FreeText] = Field(default_factory=list, description="需补充的全部材料 / all missing material")
     unit_head_approved: bool | None = Field(default=None, description="提供部门共享工作机构负责人是否同意（第二十条第三款）")
-    conditions: list[str] = Field(default_factory=list, description="同意时附加的使用条件 / conditions attached")
+    conditions: list[FreeText] = Field(default_factory=list, description="同意时附加的使用条件 / conditions attached")
     extension: Extension | None = Field(default=None, description="decision=extend 时的延期 / the extension asked for")
 
 
@@ -224,17 +258,17 @@ class Verification(_Model):
 
 class Disposal(_Model):
     reason: Literal["achieved", "impossible", "unnecessary"] = Field(description="共享目的已实现 / 无法实现 / 不再必要")
-    method: str = Field(min_length=1, description="实际处置方式 / how the data is disposed of", examples=["delete"])
+    method: Name = Field(min_length=1, description="实际处置方式 / how the data is disposed of", examples=["delete"])
 
 
 class ServiceChange(_Model):
-    cause: str | None = Field(default=None, description="终止或变更的正当理由（第二十七条第三款）")
+    cause: FreeText | None = Field(default=None, description="终止或变更的正当理由（第二十七条第三款）")
     consulted: bool = Field(default=False, description="是否已与需求部门协商")
     filed: bool = Field(default=False, description="是否已报同级主管部门备案")
 
 
 class UsageRecord(_Model):
-    id: str | None = Field(default=None, description="记录编号 / record id")
+    id: Id | None = Field(default=None, description="记录编号 / record id")
     created_on: date = Field(description="记录形成之日 / day the record was made")
 
 
@@ -325,16 +359,16 @@ class AccessEvent(_Model):
         default_factory=lambda: datetime.now(BEIJING),
         description="事件时间；决定适用的法律版本并计算期限。未带时区按北京时间 / event time (no offset = Beijing time)",
     )
-    jurisdiction: str | None = Field(default=None, description="地方叠加规则 / local overlay", examples=["jiyuan"])
+    jurisdiction: Id | None = Field(default=None, description="地方叠加规则 / local overlay", examples=["jiyuan"])
     requester: Requester = Field(description="需求（或执行）部门 / department acting")
-    dataset: str | None = Field(default=None, description="目录编码 / catalogue id", examples=["ds-population-basic"])
-    fields: list[str] = Field(default_factory=list, description="涉及的数据项 / data items involved")
-    purpose: str | None = Field(default=None, description="使用用途 / purpose", examples=["社会救助资格审核"])
-    legal_basis: str | None = Field(default=None, description="使用依据 / legal basis", examples=["《社会救助暂行办法》第十一条"])
-    scenario: str | None = Field(default=None, description="使用场景 / usage scenario", examples=["最低生活保障申请审核"])
+    dataset: Id | None = Field(default=None, description="目录编码 / catalogue id", examples=["ds-population-basic"])
+    fields: list[Name] = Field(default_factory=list, description="涉及的数据项 / data items involved")
+    purpose: FreeText | None = Field(default=None, description="使用用途 / purpose", examples=["社会救助资格审核"])
+    legal_basis: FreeText | None = Field(default=None, description="使用依据 / legal basis", examples=["《社会救助暂行办法》第十一条"])
+    scenario: FreeText | None = Field(default=None, description="使用场景 / usage scenario", examples=["最低生活保障申请审核"])
     method: Method | None = Field(default=None, description="共享方式 / method")
     use_until: date | None = Field(default=None, description="使用时限（申请时）/ requested time limit of use")
-    grant: str | None = Field(default=None, description="所依据的共享授权 / approved application relied on", examples=["g-2026-0001"])
+    grant: Id | None = Field(default=None, description="所依据的共享授权 / approved application relied on", examples=["g-2026-0001"])
     recipient: Recipient = Field(default_factory=Recipient, description="数据去向 / where the data goes")
     channel: Literal["platform", "direct"] = Field(default="platform", description="经一体化平台或点对点 / channel")
     entry: CatalogEntry | None = Field(default=None, description="action=catalog 时待发布的目录条目 / entry to publish")
@@ -345,14 +379,14 @@ class AccessEvent(_Model):
     disposal: Disposal | None = Field(default=None, description="action=dispose 时的处置")
     service_change: ServiceChange | None = Field(default=None, description="action=terminate/change 时的理由与程序")
     record: UsageRecord | None = Field(default=None, description="action=records 时所删除的使用记录")
-    return_conditions: list[str] = Field(default_factory=list, description="action=return 时上级附加的条件（第二十四条）")
-    controls: list[str] = Field(default_factory=list, description="需求部门已落实的安全措施（第三十五条）")
+    return_conditions: list[FreeText] = Field(default_factory=list, description="action=return 时上级附加的条件（第二十四条）")
+    controls: list[Name] = Field(default_factory=list, description="需求部门已落实的安全措施（第三十五条）")
     open_request: OpenRequest | None = Field(default=None, description="action=open 时的开放数据申请；action=objection 时对开放目录提出的更正申请 / the request for open data, or the correction request objecting to the open-data catalogue")
     interface_request: InterfaceRequest | None = Field(
         default=None, description="action=interface 时主管部门要求提供服务接口的期限与延期（地方规定）/ the request for service interfaces: agreed time and extension"
     )
     dispute: Dispute | None = Field(default=None, description="action=dispute 时的共享争议及其提请处理的机关（第二十八条）/ the dispute and the body it is taken to")
-    pi_basis: str | None = Field(default=None, description="处理个人信息的《个人信息保护法》依据（第三十七条）", examples=["《个人信息保护法》第十三条第一款第三项"])
+    pi_basis: FreeText | None = Field(default=None, description="处理个人信息的《个人信息保护法》依据（第三十七条）", examples=["《个人信息保护法》第十三条第一款第三项"])
     inline: InlineState | None = Field(default=None, description="平台自带的状态 / state carried inline")
 
     @field_validator("at")

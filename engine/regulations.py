@@ -185,8 +185,11 @@ _JIYUAN_TITLES = {
 # (arts 20-22), applying for, obtaining and using data through the hub (arts
 # 9, 30-33), correcting problem data (art 24) and logs (art 28); before the
 # GDSR took effect they were the only law in force for those. Disposal,
-# termination by the provider, changes of service and disputes have no
-# counterpart there: the GDSR alone governs them.
+# termination by the provider and changes of service have no counterpart
+# there. Art 35 does have objections to sharing coordinated by the competent
+# data department, but no rule encodes that procedure yet, and a layer that
+# governs an action must have a rule for it: `dispute` is left to the GDSR
+# (art 28), and a dispute dated before it took effect is not judged.
 _GDSR_ACTIONS = frozenset({"catalog", "apply", "reply", "deliver", "use", "transfer", "collect", "return", "verify",
                            "dispose", "terminate", "change", "records", "dispute"})
 _JIYUAN_ACTIONS = frozenset({"catalog", "apply", "reply", "deliver", "use", "transfer", "collect", "return", "verify",

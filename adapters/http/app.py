@@ -7,26 +7,29 @@ import os
 import time
 from typing import Any
 
-from typing import Literal
+from typing import Annotated, Literal
 
 import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.calendar import UnknownCalendarYear
 from engine.decide import EventError
-from engine.models import AccessEvent, Decision
+from engine.models import AccessEvent, Decision, Id, Name
 
-from ..lifecycle import Lifecycle, Refused, StateConflict
+from ..lifecycle import DataStale, Lifecycle, Refused, StateConflict
 from ..service import Service, Settings, build_service
-from ..storage.store import NotFound
-from .errors import (ORJSON_MAX_DEPTH, calendar_year_unknown_body, describe_errors, error_body, internal_error_body,
-                     json_depth_exceeds, orjson_too_deep, shaped_error, too_deep_body)
+from ..storage.store import NotFound, StorageError, describe_storage_error, storage_unavailable
+from .errors import (ORJSON_MAX_DEPTH, RETRY_AFTER_SECONDS, calendar_year_unknown_body, data_stale_body, describe_errors, error_body,
+                     internal_error_body, json_depth_exceeds, orjson_too_deep, shaped_error, storage_unavailable_body, too_deep_body)
+from .health import health_router
 from ..tokens import Tokens
 from .auth import AuthError, Authorizer
 from .fastpath import FastRoute, fast, include_flat, is_json, use_fast_query
@@ -35,6 +38,7 @@ from .opa_routes import opa_router
 from .authzen_routes import authzen_router, public_base
 from .console_routes import console_router
 from .calendar_routes import calendar_router
+from .idempotency import Idempotency
 from .observability import Metrics, RequestIds, configure_json_logging
 
 log = logging.getLogger("govshare.http")
@@ -191,8 +195,14 @@ class BatchOut(BaseModel):
 
 class TokenIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    name: str = Field(min_length=1, max_length=200, description="令牌用途或持有方 / who or what uses it", examples=["民政局共享平台"])
+    name: Name = Field(min_length=1, description="令牌用途或持有方 / who or what uses it", examples=["民政局共享平台"])
     role: Literal["platform", "compliance", "auditor", "admin"] = Field(description="角色 / role")
+    departments: list[Annotated[Name, StringConstraints(strip_whitespace=True, min_length=1)]] | None = Field(
+        default=None, min_length=1, max_length=200,
+        description="令牌只能代表这些部门（需求部门、答复和交付的提供部门、所发布目录的提供单位）；不填则为平台级令牌，可代表任何部门"
+                    " / the departments the token may act as (requester, the provider replying or delivering, the provider of a"
+                    " published entry); omitted: a platform-wide token that may act as any",
+        examples=[["示范区民政局"]])
 
 
 def token_router(tokens: Tokens, auth: Authorizer) -> APIRouter:
@@ -200,7 +210,7 @@ def token_router(tokens: Tokens, auth: Authorizer) -> APIRouter:
 
     @router.post("/v1/tokens", status_code=201, summary="签发令牌（只显示一次）/ issue a token (shown once)")
     async def issue(body: TokenIn) -> dict[str, Any]:
-        token, info = tokens.create(body.name, body.role)
+        token, info = tokens.create(body.name, body.role, departments=body.departments)
         return {"token": token, **info.__dict__}
 
     @router.get("/v1/tokens", summary="令牌列表（不含令牌本身）/ list tokens (never the secrets)")
@@ -208,7 +218,7 @@ def token_router(tokens: Tokens, auth: Authorizer) -> APIRouter:
         return [t.__dict__ for t in tokens.list()]
 
     @router.post("/v1/tokens/{token_id}/revoke", summary="吊销令牌 / revoke a token")
-    async def revoke(token_id: str) -> dict[str, Any]:
+    async def revoke(token_id: Id) -> dict[str, Any]:
         info = tokens.revoke(token_id)
         auth.clear()
         return info.__dict__
@@ -245,6 +255,9 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     app.state.bootstrap_token = generated
     auth = Authorizer(tokens, service.settings.auth_enabled)
     app.state.auth = auth
+    # Inside the body limit: a retried write with its Idempotency-Key gets the
+    # first answer and writes nothing (see idempotency.py).
+    app.add_middleware(Idempotency, store=service.store)
     app.add_middleware(BodyLimit, settings=service.settings)
     # Hot reload of policies/ (GOVSHARE_RELOAD=0 turns it off): a watcher thread
     # checks changes; the swap happens on the serving thread, before a request.
@@ -289,7 +302,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     @app.exception_handler(AuthError)
     async def _auth(request: Request, exc: AuthError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        body = shaped_error(request.url.path, exc.status, error_body(exc.code, exc.zh, exc.en))
+        body = shaped_error(request.url.path, exc.status, error_body(exc.code, exc.zh, exc.en, exc.fields))
         return JSONResponse(body, status_code=exc.status, headers=headers)
 
     @app.exception_handler(Refused)
@@ -314,6 +327,25 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
         log.warning("working-day calendar has no %s on %s", exc.year, request.url.path)
         body = shaped_error(request.url.path, 503, calendar_year_unknown_body(exc.year, exc.known))
         return JSONResponse(body, status_code=503)
+
+    async def _storage(request: Request, exc: Exception) -> JSONResponse:
+        if not storage_unavailable(exc):
+            # A bug in a query or a row that breaks a constraint: not the database
+            # being away, so not hidden as one (logged with its traceback).
+            log.error("storage error on %s", request.url.path, exc_info=exc)
+            return JSONResponse(shaped_error(request.url.path, 500, internal_error_body()), status_code=500)
+        log.warning("database unavailable on %s: %s", request.url.path, describe_storage_error(exc))
+        return JSONResponse(shaped_error(request.url.path, 503, storage_unavailable_body()), status_code=503,
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+    for kind in (DBAPIError, StorageError, PoolTimeout, DisconnectionError):
+        app.add_exception_handler(kind, _storage)
+
+    @app.exception_handler(DataStale)
+    async def _stale(request: Request, exc: DataStale) -> JSONResponse:
+        facts = exc.failure.facts
+        body = shaped_error(request.url.path, 503, data_stale_body(facts["data_age_s"], facts["max_data_age_s"]))
+        return JSONResponse(body, status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -362,10 +394,10 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     async def decide_one(event: AccessEvent, dry_run: bool, request: Request) -> Decision:
         # Deliberately async: evaluation runs on the event-loop thread, so each
         # worker process needs exactly one regorus engine.
+        auth.act_as(request, ("requester.department", event.requester.department))
         if dry_run:
-            lifecycle.refresh()
             # A trial is not a decision of record: no ledger, no metrics.
-            decision = lifecycle.engine.decide(event)
+            decision = lifecycle.decide_on_current_data(event)
             request.state.decision_ids.append(decision.decision_id)
             return decision
         return (await decide_and_observe([event], request))[0]
@@ -422,6 +454,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
                 "batch_too_large", f"一次最多提交 {limit} 个事件。", f"At most {limit} events per batch.",
                 [{"field": "events", "type": "too_long", "problem": {"zh": f"不得超过 {limit} 个", "en": f"must have at most {limit} items"}}],
             ), status_code=413)
+        auth.act_as(request, *((f"events[{i}].requester.department", e.requester.department) for i, e in enumerate(body.events)))
         return {"decisions": await decide_and_observe(body.events, request)}
 
     @app.get("/metrics", tags=["运维 operations"], summary="Prometheus 指标 / Prometheus metrics")
@@ -443,17 +476,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     async def status() -> dict[str, Any]:
         return reloader.status()
 
-    @app.get("/health", tags=["运维 operations"], summary="健康检查 / health")
-    async def health() -> dict[str, Any]:
-        engine = service.engine
-        return {
-            "status": "ok",
-            "policy_revision": engine.policies.revision,
-            "data_revision": engine.data_revision,
-            "rules": len(engine.policies.rules),
-            "datasets": len(engine.snapshot.catalog),
-            "grants": len(engine.snapshot.grants),
-            "backend": engine.backend.name,
-        }
+    # /health, /health/live, /health/ready: no token (load balancers), no secrets.
+    app.include_router(health_router(lifecycle))
 
     return app

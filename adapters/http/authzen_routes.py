@@ -350,7 +350,9 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_
         return decisions
 
     async def one(request: Request, item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-        (decision,) = await decide(request, [prepare(item, prefix)])
+        event = prepare(item, prefix)
+        auth.act_as(request, (f"{prefix}subject.id", event.requester.department))
+        (decision,) = await decide(request, [event])
         return evaluation(decision)
 
     @router.post(
@@ -438,6 +440,9 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_
                 slots.append(prepare({**defaults, **item}, f"evaluations[{i}]."))
             except MappingError as exc:
                 slots.append(_item_error(exc))
+        # Before anything is decided: the whole request is refused if any item speaks for another department.
+        auth.act_as(request, *((f"evaluations[{i}].subject.id", slot.requester.department)
+                               for i, slot in enumerate(slots) if isinstance(slot, AccessEvent)))
         stop: Callable[[Decision], bool] | None = None
         if semantic == "deny_on_first_deny":
             # An error counts as a deny: nothing after the first unmappable item is decided.

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path as PathParam, Query, Request
 from fastapi.responses import JSONResponse
 
 from engine.calendar import WorkingCalendar
-from engine.calendar_file import (YAML_TYPES, CalendarFileError, CalendarYearExists, parse_calendar_document, summarize,
+from engine.calendar_file import (YAML_TYPES, CalendarFileError, CalendarYearExists, CalendarYearInUse, parse_calendar_document, summarize,
                                   working_days_by_month, write_year, year_path)
 from engine.errors import PolicyError
 from engine.policyset import CALENDAR_DIR
@@ -147,6 +147,11 @@ def calendar_router(service: Service, auth: Authorizer) -> APIRouter:
             return JSONResponse({"dry_run": True, "written": False, "exists": exists, "path": str(target), **summary}, status_code=200)
         try:
             written = write_year(directory(), document, replace)
+        except CalendarYearInUse:
+            return JSONResponse(error_body(
+                "calendar_year_in_use", f"{year} 年不晚于今年，不予替换：已记录的决策和已存的申请按它计算了期限。",
+                f"{year} is not after this year and is not replaced: logged decisions and stored applications counted deadlines on it."),
+                status_code=409)
         except CalendarYearExists:
             return JSONResponse(error_body(
                 "calendar_exists", f"{year} 年的工作日历已存在，未作变更；确需替换，请加 replace=true。",

@@ -106,10 +106,15 @@ def console_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
     async def console_index() -> FileResponse:
         return FileResponse(CONSOLE_DIR / "index.html", media_type="text/html; charset=utf-8", headers=CONSOLE_HEADERS)
 
+    # The files served, by their path under /console/: a request is looked up
+    # here and never joined to a filesystem path, so NUL, `..`, odd encodings and
+    # overlong names are all simply not found (404), never an OSError (500).
+    served = {p.relative_to(CONSOLE_DIR).as_posix(): p for p in CONSOLE_DIR.rglob("*") if p.is_file() and p.suffix in _SERVED_TYPES}
+
     @router.get("/console/{name:path}", include_in_schema=False)
     async def console_file(name: str) -> FileResponse:
-        path = (CONSOLE_DIR / name).resolve()
-        if CONSOLE_DIR.resolve() not in path.parents or path.suffix not in _SERVED_TYPES or not path.is_file():
+        path = served.get(name)
+        if path is None:
             raise NotFound("console file", name)
         media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if media.startswith("text/") or media in ("application/javascript", "application/json"):

@@ -11,6 +11,9 @@ _ZH_BY_TYPE = {
     "literal_error": "取值不在允许范围内",
     "string_type": "应为字符串",
     "string_too_short": "不能为空",
+    "string_too_long": "过长",
+    "string_control_character": "不得包含控制字符",
+    "string_unicode": "不是有效的 Unicode 文本（含孤立的代理字符）",
     "int_type": "应为整数",
     "int_parsing": "应为整数",
     "bool_type": "应为布尔值 true 或 false",
@@ -29,6 +32,9 @@ _ZH_BY_TYPE = {
     "json_type": "请求体不是合法的 JSON",
 }
 
+# What the zh message adds from the error's ctx, as pydantic's en message does.
+_ZH_DETAIL = {"string_too_long": "，最多 {max_length} 个字符", "string_control_character": "，发现 U+{character}"}
+
 
 def field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     """`('body', 'requester', 'department')` → `requester.department`; list
@@ -45,8 +51,14 @@ def describe_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for err in errors:
         kind = err.get("type", "value_error")
         en = err.get("msg", "invalid value")
+        ctx = err.get("ctx") or {}
         zh = _ZH_BY_TYPE.get(kind, "取值无效")
-        expected = (err.get("ctx") or {}).get("expected")
+        if kind in _ZH_DETAIL:
+            try:
+                zh += _ZH_DETAIL[kind].format_map(ctx)
+            except KeyError:  # an error raised by hand, without the ctx
+                pass
+        expected = ctx.get("expected")
         if expected and kind in ("enum", "literal_error"):
             zh = f"{zh}，应为 {expected}"
         fields.append({"field": field_name(err.get("loc", ())), "type": kind, "problem": {"zh": zh, "en": en}})
@@ -75,6 +87,35 @@ def calendar_year_unknown_body(year: int, known: list[int]) -> dict[str, Any]:
         f"The working-day calendar has no data for {year} (known: {span or 'none'}); working-day deadlines cannot be counted and are not guessed. "
         f"Add that year (govshare calendar add, or POST /v1/calendar/{year}) and retry.",
     )
+
+
+# How long a client is told to wait (Retry-After) before it tries a request
+# again that failed for want of the database.
+RETRY_AFTER_SECONDS = 5
+
+
+def storage_unavailable_body() -> dict[str, Any]:
+    """The database cannot be reached or refuses (503): nothing in the request
+    is wrong, and it was not carried out; it may be sent again later."""
+    return error_body(
+        "storage_unavailable",
+        f"数据库暂时无法访问，本次请求未能完成，没有作出也没有记录任何决定。请在 {RETRY_AFTER_SECONDS} 秒后重试。",
+        f"The database cannot be reached just now; the request was not completed and nothing was decided or recorded. "
+        f"Retry in {RETRY_AFTER_SECONDS} seconds.",
+    )
+
+
+def data_stale_body(age_seconds: float, max_age_seconds: float) -> dict[str, Any]:
+    """A read-only answer that is not a decision (a raw rule document) on data
+    that could not be re-read for longer than allowed (503)."""
+    body = error_body(
+        "data_stale",
+        f"目录与授权数据已有{age_seconds:.1f}秒未能从数据库重新读取（上限{max_age_seconds:g}秒），可能已经过时，不据此作答。请稍后重试。",
+        f"The catalogue and grant data could not be re-read from the database for {age_seconds:.1f} s (the limit is "
+        f"{max_age_seconds:g} s); it may be out of date, so nothing is answered from it. Retry later.",
+    )
+    body["error"].update(data_age_s=round(age_seconds, 3), max_data_age_s=max_age_seconds)
+    return body
 
 
 # --- OPA's error shape ------------------------------------------------------------

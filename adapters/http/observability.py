@@ -14,7 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.models import Decision
 
-from .errors import error_body, internal_error_body, shaped_error
+from ..storage.store import describe_storage_error, storage_unavailable
+from .errors import RETRY_AFTER_SECONDS, error_body, internal_error_body, shaped_error, storage_unavailable_body
 
 log = logging.getLogger("govshare.access")
 crash_log = logging.getLogger("govshare.http")
@@ -132,7 +133,13 @@ class RequestIds:
                 return
             try:
                 await self.app(scope, receive, send_with_id)
-            except Exception:
+            except Exception as exc:
+                if storage_unavailable(exc) and not response_started:
+                    # The database, from a middleware outside the app's handlers (e.g. idempotency keys).
+                    crash_log.warning("database unavailable on %s: %s", path, describe_storage_error(exc),
+                                      extra={"fields": {"request_id": request_id}})
+                    await _answer(send_with_id, path, 503, storage_unavailable_body(), {"Retry-After": str(RETRY_AFTER_SECONDS)})
+                    return
                 crash_log.exception("unhandled error on %s", path, extra={"fields": {"request_id": request_id}})
                 if response_started:
                     raise  # too late to answer; the server closes the connection
@@ -146,8 +153,8 @@ class RequestIds:
                 }})
 
 
-async def _answer(send: Send, path: str, status: int, body: dict[str, Any]) -> None:
-    await JSONResponse(shaped_error(path, status, body), status_code=status)({"type": "http"}, _no_receive, send)
+async def _answer(send: Send, path: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+    await JSONResponse(shaped_error(path, status, body), status_code=status, headers=headers)({"type": "http"}, _no_receive, send)
 
 
 async def _no_receive() -> Message:

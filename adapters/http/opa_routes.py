@@ -349,12 +349,18 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
             eval_started = time.perf_counter_ns()
             if segments[:2] in (DECISION_PATH, ALLOW_PATH):
                 # GET is safe: evaluated, never written. POST decides through the lifecycle.
-                decision = await _decide(request, _event(given, value), write=request.method != "GET")
+                event = _event(given, value)
+                auth.act_as(request, ("input.requester.department", event.requester.department))
+                decision = await _decide(request, event, write=request.method != "GET")
                 result = decision.model_dump(mode="json") if segments[:2] == DECISION_PATH else decision.allow
                 result = _descend(result, segments[2:]) if segments[2:] else result
                 decision_id, data_revision = decision.decision_id, decision.data_revision
             else:
-                lifecycle.refresh()
+                # A raw rule read as a department is that department's question too.
+                requester = value.get("requester") if given and isinstance(value, dict) else None
+                if isinstance(requester, dict) and "department" in requester:
+                    auth.act_as(request, ("input.requester.department", requester["department"]))
+                lifecycle.require_current_data()  # a raw document cannot say its data is old: 503 instead
                 try:
                     input_json = orjson.dumps(value if given else {}).decode()
                 except TypeError as exc:  # orjson's own nesting limit; the body guard normally refuses first
@@ -401,8 +407,7 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
         if write:
             (decision,) = await lifecycle.decide_many_async([event])
         else:
-            lifecycle.refresh()
-            decision = lifecycle.engine.decide(event)  # the engine alone: no ledger, no record, no suspension
+            decision = lifecycle.decide_on_current_data(event)  # the engine alone: no ledger, no record, no suspension
         # Counted and logged like every other decision (see observability.py).
         metrics = getattr(request.app.state, "metrics", None)
         if metrics is not None:

@@ -16,6 +16,8 @@ its units are run again one transaction each, so only the one at fault fails
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import queue
 import threading
@@ -25,7 +27,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
-from .store import Store
+from .store import Store, describe_storage_error, storage_unavailable
 
 log = logging.getLogger("govshare.storage")
 
@@ -48,6 +50,9 @@ class GroupCommitter:
     def submit(self, work: Callable[[Session], T]) -> Future:
         """Queue `work` for the next group; the future resolves once it is committed."""
         future: Future = Future()
+        # The unit runs in the context it was submitted from, so that its ledger
+        # entries name the caller that asked (store.REQUESTED_BY).
+        work = functools.partial(contextvars.copy_context().run, work)
         with self._start_lock:  # so that stop() cannot end the thread between the start and the put
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name="govshare-writer", daemon=True)
@@ -68,6 +73,8 @@ class GroupCommitter:
                 self._queue.put(None)
         if thread is not None:
             thread.join(timeout=30)
+        if self.store.checkpointer is not None:
+            self.store.checkpointer.flush()  # a clean stop leaves what it wrote anchored; never raises
 
     def _loop(self) -> None:
         while True:
@@ -99,6 +106,12 @@ class GroupCommitter:
             try:
                 results = self.store.transaction(lambda session: [work(session) for work, _ in live])
             except BaseException as exc:  # noqa: BLE001 - one unit's fault; find which, below
+                if storage_unavailable(exc):
+                    # The database, not a unit, failed: one by one would fail each again, slowly.
+                    log.warning("a group of %d writes failed, the database is unavailable: %s", len(live), describe_storage_error(exc))
+                    for _, future in live:
+                        future.set_exception(exc)
+                    return
                 log.info("a group of %d writes failed (%s); committing them one by one", len(live), exc)
             else:
                 for (_, future), result in zip(live, results):

@@ -13,30 +13,69 @@ import json
 import random
 import re
 import time
+from contextvars import ContextVar
 from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, TypeVar
 
 from alembic import command
 from alembic.config import Config
 import orjson
 from sqlalchemy import bindparam, create_engine, delete, event, func, insert, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, DisconnectionError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
 from engine.decide import DataSnapshot
+from engine.checkpoints import Checkpoint
 from engine.ledger import GENESIS, LedgerEntry, seal
 from engine.models import CatalogEntry, Grant
 
-from .tables import ApplicationRow, CatalogRow, GrantRow, LedgerRow, MetaRow, UsageRecordRow
+from .tables import ApplicationRow, CatalogRow, GrantRow, IdempotencyRow, LedgerCheckpointRow, LedgerRow, MetaRow, UsageRecordRow
+
+if TYPE_CHECKING:
+    from .checkpointer import Checkpointer
 
 T = TypeVar("T")
 
 
 class StorageError(RuntimeError):
     """The database cannot be reached or used."""
+
+
+def storage_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached or used just now (the
+    same request may work later: 503 with Retry-After), as against a bug in a
+    query or a row that breaks a constraint (logged with its traceback)."""
+    if isinstance(exc, (StorageError, PoolTimeout, DisconnectionError)):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated or isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    # DatabaseError itself (no subclass): SQLite's "file is not a database" or a
+    # corrupt file. 25006: a PostgreSQL server that refuses writes (a standby).
+    return type(exc) is DatabaseError or getattr(exc.orig, "sqlstate", None) == "25006"
+
+
+def describe_storage_error(exc: BaseException) -> str:
+    """One line for the log: the driver's own error, without the statement or
+    its parameters (they may hold masked input)."""
+    cause = getattr(exc, "orig", None) or exc
+    first = str(cause).strip().splitlines()
+    return f"{type(cause).__name__}: {first[0] if first else ''}"
+
+
+def _sqlite_file_failures_disconnect(context: Any) -> None:
+    """A SQLite file that turned unreadable (garbage, corruption, an I/O error)
+    leaves the connection that saw it unusable even once the file is back:
+    treat it as a lost connection, so the pool opens fresh ones."""
+    error = context.original_exception
+    text = str(error).lower()
+    if type(error).__name__ == "DatabaseError" or "disk i/o error" in text or "unable to open database" in text:
+        context.is_disconnect = True
 
 
 class NotFound(LookupError):
@@ -67,8 +106,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 # Where a transaction keeps the chain head it has appended to (Session.info).
 LEDGER_HEAD = "govshare.ledger_head"
 
+# Who asked for the writes under way, recorded in every ledger entry's body as
+# `requested_by` (as OPA's decision log does): {"token": id, "name": name}, never
+# the secret. The HTTP token check sets it for its request, the CLI for its
+# command; what the service writes on its own (at start-up, on a reload) is the
+# service's. The group committer carries it to its writer thread.
+SERVICE_CALLER = {"token": None, "name": "service"}
+REQUESTED_BY: ContextVar[dict[str, Any]] = ContextVar("govshare_requested_by", default=SERVICE_CALLER)
+
 
 class Store:
+    # Signs the ledger head now and then (storage/checkpointer.py); told of every commit that appended.
+    checkpointer: Checkpointer | None = None
+
     def __init__(self, url: str):
         self.url = url
         if url.startswith("sqlite:///"):
@@ -77,6 +127,7 @@ class Store:
         self.engine: Engine = create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "handle_error", _sqlite_file_failures_disconnect)
         try:
             self.migrate()
         except OperationalError as exc:
@@ -101,7 +152,10 @@ class Store:
         for attempt in range(attempts):
             try:
                 with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                    return work(session)
+                    result = work(session)
+                if self.checkpointer is not None and LEDGER_HEAD in session.info:
+                    self.checkpointer.appended(session.info[LEDGER_HEAD][0])  # never raises; signs later, elsewhere
+                return result
             except (IntegrityError, OperationalError) as exc:
                 if attempt == attempts - 1 or not _is_contention(exc):
                     raise
@@ -110,6 +164,12 @@ class Store:
 
     def read(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
+
+    def ping(self) -> None:
+        """One cheap round trip that reads a table (on SQLite a bare SELECT 1
+        would not touch the file); raises what the driver raises."""
+        with self.engine.connect() as connection:
+            connection.execute(select(MetaRow.key).limit(1)).all()
 
     # --- ledger -------------------------------------------------------------
 
@@ -131,6 +191,8 @@ class Store:
         if head is None:
             last = session.execute(select(LedgerRow.seq, LedgerRow.hash).order_by(LedgerRow.seq.desc()).limit(1)).first()
             head = (last.seq, last.hash) if last else (0, GENESIS)
+        # Old entries have no requested_by: they are verified on the body they were sealed with.
+        body = {**body, "requested_by": REQUESTED_BY.get()}
         entry = seal(head[0] + 1, kind, ref, _now().isoformat().replace("+00:00", "Z"), policy_revision, law_version, data_revision, body, head[1])
         session.connection().execute(_INSERT_LEDGER_ROW, {**entry.content(), "hash": entry.hash})
         session.info[LEDGER_HEAD] = (entry.seq, entry.hash)
@@ -152,6 +214,40 @@ class Store:
     def ledger_length(self) -> int:
         with self.read() as session:
             return session.scalar(select(func.count()).select_from(LedgerRow)) or 0
+
+    # --- checkpoints: the signed head, so the end cannot be cut off ----------
+
+    def ledger_head(self) -> tuple[int, str]:
+        """The newest entry's sequence number and hash ((0, GENESIS) when empty)."""
+        with self.read() as session:
+            last = session.execute(select(LedgerRow.seq, LedgerRow.hash).order_by(LedgerRow.seq.desc()).limit(1)).first()
+        return (last.seq, last.hash) if last else (0, GENESIS)
+
+    def ledger_hash_at(self, seq: int) -> str | None:
+        with self.read() as session:
+            return session.scalar(select(LedgerRow.hash).where(LedgerRow.seq == seq))
+
+    def add_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """Store a checkpoint; one of the same entry stored already (another
+        worker signed the same head) is kept and this one dropped."""
+        def work(session: Session) -> None:
+            if session.get(LedgerCheckpointRow, checkpoint.seq) is None:
+                session.add(LedgerCheckpointRow(seq=checkpoint.seq, head_hash=checkpoint.head_hash, signed_at=checkpoint.at,
+                                                key_id=checkpoint.key_id, signature=checkpoint.signature))
+
+        try:
+            self.transaction(work, attempts=1)
+        except IntegrityError:  # the other worker won the race for this seq
+            pass
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        with self.read() as session:
+            row = session.scalars(select(LedgerCheckpointRow).order_by(LedgerCheckpointRow.seq.desc()).limit(1)).first()
+        return None if row is None else _checkpoint(row)
+
+    def checkpoints(self) -> list[Checkpoint]:
+        with self.read() as session:
+            return [_checkpoint(row) for row in session.scalars(select(LedgerCheckpointRow).order_by(LedgerCheckpointRow.seq))]
 
     # --- what the record relies on (a hot reload must not take it away) -----
 
@@ -194,6 +290,45 @@ class Store:
                         LedgerRow.kind == "decision", event_at.like(f"{year:04d}-%")).limit(1)) is not None:
                     found.add(year)
         return found
+
+    # --- idempotency keys: a retried request gets its first answer ---------
+
+    def claim_idempotency_key(self, caller: str, key: str, fingerprint: str, ttl_seconds: float) -> IdempotencyRow | None:
+        """Claim `key` for a request of `caller`: None when it is new (now held
+        as pending), else the row a request with this key left within
+        `ttl_seconds` (pending, or with its answer). A row older than that is
+        dropped and the key claimed anew; a concurrent claim of the same key
+        loses the race on the primary key and reads the winner's row."""
+        now = _now()
+
+        def work(session: Session) -> IdempotencyRow | None:
+            row = session.get(IdempotencyRow, (caller, key))
+            if row is not None:
+                created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
+                if (now - created).total_seconds() <= ttl_seconds:
+                    return row
+                session.delete(row)
+                session.flush()
+            if random.random() < 0.01:  # now and then, forget what is past keeping
+                session.execute(delete(IdempotencyRow).where(IdempotencyRow.created_at < datetime.fromtimestamp(now.timestamp() - ttl_seconds, timezone.utc)))
+            session.add(IdempotencyRow(caller=caller, key=key, fingerprint=fingerprint, created_at=now))
+            session.flush()
+            return None
+
+        return self.transaction(work)
+
+    def complete_idempotency_key(self, caller: str, key: str, status_code: int, content_type: str | None, response: bytes) -> None:
+        def work(session: Session) -> None:
+            row = session.get(IdempotencyRow, (caller, key))
+            if row is not None:
+                row.status_code, row.content_type, row.response = status_code, content_type, response
+
+        self.transaction(work)
+
+    def release_idempotency_key(self, caller: str, key: str) -> None:
+        """Forget a pending claim whose request wrote nothing (it failed), so a retry runs again."""
+        self.transaction(lambda session: session.execute(
+            delete(IdempotencyRow).where(IdempotencyRow.caller == caller, IdempotencyRow.key == key, IdempotencyRow.status_code.is_(None))))
 
     # --- data generation: lets every worker notice catalogue/grant writes ---
 
@@ -338,6 +473,10 @@ class Store:
     @staticmethod
     def delete_record_in(session: Session, record_id: str) -> None:
         session.execute(delete(UsageRecordRow).where(UsageRecordRow.id == record_id))
+
+
+def _checkpoint(row: LedgerCheckpointRow) -> Checkpoint:
+    return Checkpoint(row.seq, row.head_hash, row.signed_at, row.key_id, row.signature)
 
 
 # Core inserts: an ORM object costs more to build and flush than the row is worth.

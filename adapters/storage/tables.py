@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -67,6 +67,18 @@ class LedgerRow(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+class LedgerCheckpointRow(Base):
+    """A signed statement that the ledger reached entry `seq` with hash
+    `head_hash` (engine/checkpoints.py); one per entry, whichever worker signed it."""
+
+    __tablename__ = "ledger_checkpoints"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    head_hash: Mapped[str] = mapped_column(String(64))
+    signed_at: Mapped[str] = mapped_column(String(40))
+    key_id: Mapped[str] = mapped_column(String(80))
+    signature: Mapped[str] = mapped_column(String(200))
+
+
 class MetaRow(Base):
     """Small key/value facts, e.g. the data revision counter every worker polls."""
 
@@ -83,3 +95,19 @@ class TokenRow(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The departments the token may act as; None: a platform-wide token.
+    departments: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+
+
+class IdempotencyRow(Base):
+    """A request's first answer under its Idempotency-Key (pending while
+    `status_code` is null), per caller."""
+
+    __tablename__ = "idempotency_keys"
+    caller: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    content_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    response: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

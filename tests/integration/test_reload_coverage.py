@@ -124,6 +124,19 @@ def test_removing_a_rule_in_force_is_refused_on_a_fresh_service(served):
     assert "GDSR-25-THIRD-PARTY" in codes(client)
 
 
+def test_removing_the_tests_of_a_rule_in_force_is_refused(served):
+    """Delete a rule's tests and neuter the rule: without its tests the
+    "no passing test may fail" check has nothing to hold the rule to."""
+    policies, client, reloader = served
+    before = status(client)
+    (policies / THIRD_PARTY / "third_party_test.rego").unlink()
+    rule = policies / THIRD_PARTY / "third_party.rego"
+    rule.write_text(rule.read_text(encoding="utf-8").replace('input.action in state.use_actions', 'input.action in state.use_actions\n\tfalse', 1), encoding="utf-8")
+    text = refusal_text(assert_refused(reloader, client, before))
+    assert "third_party_test.rego" in text and "gdsr.sharing.third_party" in text
+    assert "GDSR-25-THIRD-PARTY" in codes(client)
+
+
 def test_leaving_an_enforceable_article_without_a_rule_is_refused(served):
     policies, client, reloader = served
     before = status(client)
@@ -248,6 +261,9 @@ def test_retiring_a_rule_with_effective_to_is_accepted_logged_and_shown(served, 
     assert retired and retired[-1]["effective_to"] == "2026-06-01" and retired[-1]["was"] is None
     assert retired[-1]["code"] == "GDSR-25-THIRD-PARTY" and retired[-1]["revision"] == after["policy_revision"]
     assert any("gdsr.sharing.third_party" in r.getMessage() and "2026-06-01" in r.getMessage() for r in caplog.records)
+    on_record = [e.body for e in reloader.service.store.ledger() if e.kind == "rule_retired"]
+    assert {k: on_record[-1][k] for k in ("rule", "code", "effective_to", "was")} == {
+        "rule": "gdsr.sharing.third_party", "code": "GDSR-25-THIRD-PARTY", "effective_to": "2026-06-01", "was": None}
 
     # the law as it stood: events before the day still break the rule, later ones do not
     assert "GDSR-25-THIRD-PARTY" in codes(client)

@@ -282,3 +282,23 @@ def test_write_year_changes_nothing_when_the_calendar_would_not_load(calendar_di
         write_year(calendar_dir, parse_calendar_document(GOOD_YAML, "cal.yaml", 2027))
     assert "2020.json" in str(caught.value)
     assert not (calendar_dir / "2027.json").exists()
+
+
+def test_write_year_never_replaces_a_year_deadlines_were_counted_on(calendar_dir):
+    from engine.calendar_file import CalendarYearInUse
+
+    document = parse_calendar_document(GOOD_YAML, "cal.yaml", 2027)
+    write_year(calendar_dir, document)
+    other = parse_calendar_document(GOOD_YAML.replace("测试假日", "另一个名称"), "cal.yaml", 2027)
+    with pytest.raises(CalendarYearInUse):
+        write_year(calendar_dir, other, replace=True, this_year=2027)
+    assert "测试假日" in (calendar_dir / "2027.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("text", ["year: !!bool maybe\nsource: x\nholidays:\n  2027-01-01: 元旦\n",
+                                  "year: !!timestamp foo\nsource: x\nholidays:\n  2027-01-01: 元旦\n",
+                                  "year: 2027\nsource: x\nholidays:\n  !!timestamp foo: 元旦\n"])
+def test_a_yaml_tag_that_cannot_be_built_is_a_problem_at_its_line(text):
+    with pytest.raises(CalendarFileError) as caught:
+        parse_calendar_document(text, "cal.yaml", 2027)
+    assert caught.value.problems[0].line in (1, 4)

@@ -48,14 +48,33 @@ def test_interface_with_a_misspelt_dataset_is_denied_by_the_published_catalogue(
     assert "GDSR-16-PUBLISHED-CATALOGUE" in {v.code for v in decision.violations}
 
 
-@pytest.mark.parametrize("action", ["collect", "dispose", "terminate", "change", "records", "dispute", "open", "objection", "interface"])
+ALL_BUT_CATALOG = ["apply", "reply", "deliver", "use", "transfer", "collect", "return", "verify", "dispose",
+                   "terminate", "change", "records", "dispute", "open", "objection", "interface"]
+
+
+@pytest.mark.parametrize("action", ALL_BUT_CATALOG)
 def test_an_unknown_dataset_id_is_never_allowed(service, action):
-    """GDSR art 16: only the published catalogue counts, for every action but
-    publishing the entry itself."""
+    """GDSR art 16(2), and Jiyuan art 13: only the catalogue counts, for every
+    action but publishing the entry itself."""
     decision = decide(service, {**OPEN_MISSPELT, "action": action, "jurisdiction": "jiyuan"})
     assert decision.allow is False
     codes = {v.code for v in decision.violations}
-    assert "GDSR-16-PUBLISHED-CATALOGUE" in codes or decision.outcome == "indeterminate"
+    if decision.outcome == "indeterminate":  # an action the layers in force do not judge at all
+        assert codes == {"GOVSHARE-NO-RULE-FOR-ACTION"}
+    else:
+        assert "GDSR-16-PUBLISHED-CATALOGUE" in codes
+
+
+@pytest.mark.parametrize("action", ALL_BUT_CATALOG)
+def test_an_unknown_dataset_id_is_never_allowed_under_the_local_measures_alone(service, action):
+    """Before 2025-08-01 only the Jiyuan measures were in force."""
+    decision = decide(service, {**OPEN_MISSPELT, "action": action, "jurisdiction": "jiyuan", "at": "2024-06-03T10:00:00+08:00"})
+    assert decision.allow is False
+    codes = {v.code for v in decision.violations}
+    if decision.outcome == "indeterminate":
+        assert codes == {"GOVSHARE-NO-RULE-FOR-ACTION"}
+    else:
+        assert "JY-13-CATALOGUED" in codes
 
 
 def interface_event(agreed_on, provided_on):

@@ -488,7 +488,9 @@
     if (l.error) { el.textContent = l.error; el.classList.add("bad"); return; }
     if (l.intact) { el.textContent = "✔ " + t("ledger.ok", { n: l.entries }); el.classList.add("good"); el.dataset.intact = "true"; }
     else {
-      el.textContent = "✘ " + t("ledger.broken") + "#" + l.first_break.seq + " " + L(l.first_break.message);
+      // The chain may be whole and still not reach its signed checkpoint (entries cut off its end).
+      el.textContent = l.first_break ? "✘ " + t("ledger.broken") + "#" + l.first_break.seq + " " + L(l.first_break.message)
+        : "✘ " + t("ledger.checkpoint") + L(l.checkpoint_problem.message);
       el.classList.add("bad");
       el.dataset.intact = "false";
     }
