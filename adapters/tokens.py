@@ -64,8 +64,9 @@ class Caller:
     role: str
     departments: frozenset[str] | None  # the departments it may act as; None: any
 
-    def may_act_as(self, department: str | None) -> bool:
-        return self.departments is None or department in self.departments
+    def may_act_as(self, department: object) -> bool:
+        # Anything but a name it holds is refused (a list or object in an OPA input, say).
+        return self.departments is None or (isinstance(department, str) and department in self.departments)
 
     def requested_by(self) -> dict[str, str | None]:
         """What the ledger records of it."""

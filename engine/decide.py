@@ -93,9 +93,26 @@ class DataSnapshot:
     def withdrawn_grants(self) -> dict[tuple[str, str], str]:
         """(dataset, requester), compared as ids → a stored grant for that pair
         that is suspended or terminated (GDSR art 27(2)): what a platform's
-        own record must not reopen."""
+        own record must not reopen (nor one that ran out)."""
         return {(comparable_id(g.get("dataset", "")), comparable_id(g.get("requester", ""))): i
-                for i, g in self.grants.items() if g.get("status") in ("suspended", "terminated")}
+                for i, g in self.grants.items() if g.get("status") in ("suspended", "terminated", "expired")}
+
+    @cached_property
+    def entry_names(self) -> dict[tuple[str, str], str]:
+        """(provider, name), compared as ids → the stored entry: an inline
+        entry that copies one under a new id describes the same data."""
+        return {(comparable_id(e.get("provider", "")), comparable_id(e.get("name", ""))): i for i, e in self.catalog.items()}
+
+
+_PLAIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+
+# A stored grant's status that an inline grant must not work around: what it
+# says (zh, en) and what to do instead.
+_WITHDRAWN = {
+    "suspended": (("已暂停（第二十七条第二款）", "整改完成、恢复授权后再用"), ("is suspended (art 27(2))", "Use it again once rectified and restored.")),
+    "terminated": (("已终止（第二十七条第二款）", "确需使用的，重新提出共享申请"), ("is terminated (art 27(2))", "Apply for sharing again if the data is still needed.")),
+    "expired": (("已超过使用时限", "确需继续使用的，重新提出共享申请"), ("has expired", "Apply for sharing again if the data is still needed.")),
+}
 
 
 def comparable_id(value: str) -> str:
@@ -283,6 +300,12 @@ class DecisionEngine:
         compared by `comparable_id`), or a grant for a dataset and requester
         whose stored grant is suspended or terminated, is refused."""
         snapshot, inline = self.snapshot, event.inline
+        for name, value in (("inline.dataset.id", inline.dataset and inline.dataset.id), ("inline.grant.id", inline.grant and inline.grant.id),
+                            ("inline.grant.dataset", inline.grant and inline.grant.dataset)):
+            if value is not None and not _PLAIN_ID.match(value):
+                # Look-alike letters (a Cyrillic "а", a "‐" hyphen) could imitate a stored id.
+                raise EventError(name, f"平台自带记录的编码“{value}”只能由英文字母、数字和 . _ : - 组成",
+                                 f"the id {value!r} of a platform's own record may hold only ASCII letters, digits and . _ : -")
         if inline.dataset is not None and (stored := snapshot.catalog_ids.get(comparable_id(inline.dataset.id))):
             raise EventError(
                 "inline.dataset",
@@ -298,14 +321,22 @@ class DecisionEngine:
                 f"随事件携带的共享授权“{grant.id}”与本服务登记的授权“{stored}”是同一编码（忽略大小写、空白和不可见字符），只能依据登记的授权作出决策",
                 f"the inline grant {grant.id!r} has the id of the stored grant {stored!r} (ignoring case, white space and invisible characters); decisions rest on the stored grant",
             )
-        for requester in {grant.requester, event.requester.department}:
-            withdrawn = snapshot.withdrawn_grants.get((comparable_id(grant.dataset), comparable_id(requester)))
+        # The data the grant is for: its dataset, and the stored entry an inline
+        # entry of that id copies (same provider and name; a platform's own
+        # open-data catalogue may describe stored data so).
+        datasets = {comparable_id(grant.dataset)}
+        if inline.dataset is not None and comparable_id(inline.dataset.id) in datasets:
+            copied = snapshot.entry_names.get((comparable_id(inline.dataset.provider), comparable_id(inline.dataset.name)))
+            if copied:
+                datasets.add(comparable_id(copied))
+        for dataset, requester in ((d, r) for d in sorted(datasets) for r in sorted({grant.requester, event.requester.department})):
+            withdrawn = snapshot.withdrawn_grants.get((dataset, comparable_id(requester)))
             if withdrawn:
-                status = snapshot.grants[withdrawn]["status"]
+                zh, en = _WITHDRAWN[snapshot.grants[withdrawn]["status"]]
                 raise EventError(
                     "inline.grant",
-                    f"“{requester}”对该数据的共享授权“{withdrawn}”已{'暂停' if status == 'suspended' else '终止'}（第二十七条第二款），不得以平台自带的授权继续使用；整改完成、恢复授权后再用",
-                    f"{requester}'s grant {withdrawn!r} on this dataset is {status} (art 27(2)); a platform's own grant cannot keep the use going. Use it again once rectified and restored",
+                    f"“{requester}”对该数据的共享授权“{withdrawn}”{zh[0]}，不得以平台自带的授权继续使用；{zh[1]}",
+                    f"{requester}'s grant {withdrawn!r} on this dataset {en[0]}; a platform's own grant cannot keep the use going. {en[1]}",
                 )
 
     def decide(self, event: AccessEvent) -> Decision:

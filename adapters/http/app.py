@@ -31,7 +31,7 @@ from .errors import (ORJSON_MAX_DEPTH, RETRY_AFTER_SECONDS, calendar_year_unknow
                      internal_error_body, json_depth_exceeds, orjson_too_deep, shaped_error, storage_unavailable_body, too_deep_body)
 from .health import health_router
 from ..tokens import Tokens
-from .auth import AuthError, Authorizer
+from .auth import AuthError, Authorizer, event_claims
 from .fastpath import FastRoute, fast, include_flat, is_json, use_fast_query
 from .lifecycle_routes import lifecycle_router
 from .opa_routes import opa_router
@@ -257,7 +257,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     app.state.auth = auth
     # Inside the body limit: a retried write with its Idempotency-Key gets the
     # first answer and writes nothing (see idempotency.py).
-    app.add_middleware(Idempotency, store=service.store)
+    app.add_middleware(Idempotency, store=service.store, auth=auth)
     app.add_middleware(BodyLimit, settings=service.settings)
     # Hot reload of policies/ (GOVSHARE_RELOAD=0 turns it off): a watcher thread
     # checks changes; the swap happens on the serving thread, before a request.
@@ -394,7 +394,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     async def decide_one(event: AccessEvent, dry_run: bool, request: Request) -> Decision:
         # Deliberately async: evaluation runs on the event-loop thread, so each
         # worker process needs exactly one regorus engine.
-        auth.act_as(request, ("requester.department", event.requester.department))
+        auth.act_as(request, *event_claims(event))
         if dry_run:
             # A trial is not a decision of record: no ledger, no metrics.
             decision = lifecycle.decide_on_current_data(event)
@@ -454,7 +454,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
                 "batch_too_large", f"一次最多提交 {limit} 个事件。", f"At most {limit} events per batch.",
                 [{"field": "events", "type": "too_long", "problem": {"zh": f"不得超过 {limit} 个", "en": f"must have at most {limit} items"}}],
             ), status_code=413)
-        auth.act_as(request, *((f"events[{i}].requester.department", e.requester.department) for i, e in enumerate(body.events)))
+        auth.act_as(request, *(claim for i, e in enumerate(body.events) for claim in event_claims(e, prefix=f"events[{i}].")))
         return {"decisions": await decide_and_observe(body.events, request)}
 
     @app.get("/metrics", tags=["运维 operations"], summary="Prometheus 指标 / Prometheus metrics")

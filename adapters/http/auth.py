@@ -26,6 +26,15 @@ _NOT_CACHED = object()
 UNCHECKED = Caller(None, "auth disabled", "admin", None)
 
 
+def event_claims(event: Any, requester_field: str = "requester.department", prefix: str = "") -> list[tuple[str, Any]]:
+    """The departments an access event speaks for, each with the field naming
+    it: the acting department, and for `catalog` the entry's provider too."""
+    claims = [(f"{prefix}{requester_field}", event.requester.department)]
+    if getattr(event, "entry", None) is not None:
+        claims.append((f"{prefix}entry.provider", event.entry.provider))
+    return claims
+
+
 class AuthError(Exception):
     def __init__(self, status: int, code: str, zh: str, en: str, fields: list[dict[str, Any]] | None = None):
         self.status, self.code, self.zh, self.en, self.fields = status, code, zh, en, fields

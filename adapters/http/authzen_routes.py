@@ -49,7 +49,7 @@ from engine.regulations import REGULATIONS
 
 from ..lifecycle import Lifecycle
 from ..service import DEFAULT_PUBLIC_URL
-from .auth import Authorizer
+from .auth import Authorizer, event_claims
 from .errors import describe_errors, error_body, field_name
 from .fastpath import FastRoute, fast_if
 
@@ -351,7 +351,7 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_
 
     async def one(request: Request, item: dict[str, Any], prefix: str = "") -> dict[str, Any]:
         event = prepare(item, prefix)
-        auth.act_as(request, (f"{prefix}subject.id", event.requester.department))
+        auth.act_as(request, *event_claims(event, "subject.id", prefix))
         (decision,) = await decide(request, [event])
         return evaluation(decision)
 
@@ -441,8 +441,8 @@ def authzen_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_
             except MappingError as exc:
                 slots.append(_item_error(exc))
         # Before anything is decided: the whole request is refused if any item speaks for another department.
-        auth.act_as(request, *((f"evaluations[{i}].subject.id", slot.requester.department)
-                               for i, slot in enumerate(slots) if isinstance(slot, AccessEvent)))
+        auth.act_as(request, *(claim for i, slot in enumerate(slots) if isinstance(slot, AccessEvent)
+                               for claim in event_claims(slot, "subject.id", f"evaluations[{i}].")))
         stop: Callable[[Decision], bool] | None = None
         if semantic == "deny_on_first_deny":
             # An error counts as a deny: nothing after the first unmappable item is decided.

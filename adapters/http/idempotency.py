@@ -8,9 +8,14 @@ per caller (the hash of its token), so they hold across workers and restarts.
 
 The first request claims its key as pending before it runs and stores its
 answer before the answer is sent: an answered request is always found by its
-retry. A request that was never answered (its process died) leaves a pending
-claim; a retry meanwhile is told to wait (409 with Retry-After), and after
-PENDING_SECONDS it runs again, since nothing says whether the first one wrote.
+retry. A request that was never answered (its process died, or its answer
+could not be kept) leaves a pending claim, and is never run again under that
+key, since nothing says whether it wrote: a retry is told to wait (409 with
+Retry-After) and, after PENDING_SECONDS, that the outcome is unknown (409: look
+it up in the decision log, or send it with a new key).
+
+The caller is the token's identity (its id), not the header's spelling; with
+token checks off (GOVSHARE_AUTH=0) every caller is one.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from anyio import to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..storage.store import Store
+from .auth import Authorizer
 from .errors import error_body
 
 log = logging.getLogger("govshare.http")
@@ -52,6 +58,14 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
+def replay_body(body: bytes) -> Receive:
+    """A `receive` that hands the app the body already read."""
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 async def _send_json(send: Send, status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]] = ()) -> None:
     payload = orjson.dumps(body)
     await send({"type": "http.response.start", "status": status,
@@ -62,14 +76,24 @@ async def _send_json(send: Send, status: int, body: dict[str, Any], headers: lis
 class Idempotency:
     """ASGI middleware: answers a retried write from the stored first answer."""
 
-    def __init__(self, app: ASGIApp, store: Store, keep_seconds: float = KEEP_SECONDS):
-        self.app, self.store, self.keep_seconds = app, store, keep_seconds
+    def __init__(self, app: ASGIApp, store: Store, auth: Authorizer, keep_seconds: float = KEEP_SECONDS):
+        self.app, self.store, self.auth, self.keep_seconds = app, store, auth, keep_seconds
+
+    def _caller(self, scope: Scope) -> str | None:
+        """Whose key space the request is in: its token's id; None without a
+        valid token (the route refuses it, with nothing kept)."""
+        if not self.auth.enabled:
+            return "auth-disabled"
+        authorization = (_header(scope, b"authorization") or b"").decode("latin-1")
+        if not authorization.lower().startswith("bearer "):
+            return None
+        caller = self.auth.caller_of(authorization[7:].strip())
+        return None if caller is None else f"token:{caller.token}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = _header(scope, HEADER) if scope["type"] == "http" and scope["method"] in ("POST", "PATCH") else None
-        authorization = _header(scope, b"authorization") if key is not None else None
-        if key is None or authorization is None or not _WRITES.match(scope["path"]):
-            await self.app(scope, receive, send)  # no key, or nothing to repeat (an unauthenticated call is refused anyway)
+        if key is None or not _WRITES.match(scope["path"]):
+            await self.app(scope, receive, send)  # no key, or nothing to repeat
             return
         if not _VALID_KEY.match(key):
             await _send_json(send, 400, error_body(
@@ -83,7 +107,11 @@ class Idempotency:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
-        caller = hashlib.sha256(authorization.strip()).hexdigest()
+        who = await to_thread.run_sync(self._caller, scope)
+        if who is None:
+            await self.app(scope, replay_body(body), send)  # refused by the route; nothing to keep
+            return
+        caller = hashlib.sha256(who.encode()).hexdigest()
         fingerprint = hashlib.sha256(b"\0".join((scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body))).hexdigest()
         name = key.decode()
         first = await to_thread.run_sync(self._claim, caller, name, fingerprint)
@@ -91,8 +119,7 @@ class Idempotency:
             await self._answer_again(send, first, fingerprint)
             return
 
-        async def replay() -> Message:
-            return {"type": "http.request", "body": body, "more_body": False}
+        replay = replay_body(body)
 
         start: Message | None = None
         chunks: list[bytes] = []
@@ -118,17 +145,13 @@ class Idempotency:
             else:
                 content_type = next((v.decode("latin-1") for k, v in start.get("headers", ()) if k == b"content-type"), None)
                 await to_thread.run_sync(self.store.complete_idempotency_key, caller, name, status, content_type, answer)
-        except Exception:  # the answer stands; its retry waits PENDING_SECONDS, then runs again
+        except Exception:  # the answer stands; the key stays pending, so it is never run twice
             log.exception("could not keep the answer under an idempotency key")
         await send(start)
         await send({"type": "http.response.body", "body": answer})
 
     def _claim(self, caller: str, key: str, fingerprint: str) -> Any:
-        first = self.store.claim_idempotency_key(caller, key, fingerprint, self.keep_seconds)
-        if first is not None and first.status_code is None and self._abandoned(first):
-            self.store.release_idempotency_key(caller, key)
-            first = self.store.claim_idempotency_key(caller, key, fingerprint, self.keep_seconds)
-        return first
+        return self.store.claim_idempotency_key(caller, key, fingerprint, self.keep_seconds)
 
     @staticmethod
     def _abandoned(row: Any) -> bool:
@@ -141,6 +164,13 @@ class Idempotency:
             await _send_json(send, 409, error_body(
                 "idempotency_key_reused", "该 Idempotency-Key 已用于另一个请求（请求内容不同），未执行。每个不同的请求请使用新的键。",
                 "This Idempotency-Key was used for another request (a different body); nothing was done. Use a new key for each distinct request."))
+            return
+        if first.status_code is None and Idempotency._abandoned(first):
+            await _send_json(send, 409, error_body(
+                "idempotency_key_unresolved",
+                "使用该 Idempotency-Key 的请求没有得到答复（服务中断），无法确定是否已执行，不再重复执行。请在决策记录中查询，或以新的键重新提交。",
+                "The request with this Idempotency-Key was never answered (the service was interrupted); whether it was carried out is unknown, "
+                "so it is not run again. Look it up in the decision log, or send it again with a new key."))
             return
         if first.status_code is None:
             await _send_json(send, 409, error_body(

@@ -113,6 +113,9 @@ def lifecycle_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
                  description="先由目录规则检查（第十三、十四、十五、十七条等）；不合规的条目不写入，返回 422 及逐条引用的违规。")
     async def publish(body: CatalogPublish, request: Request) -> dict[str, Any]:
         auth.act_as(request, ("requester.department", body.requester.department), ("entry.provider", body.entry.provider))
+        if auth.bound(request) and (stored := lifecycle.engine.snapshot.catalog.get(body.entry.id)):
+            # Updating an entry is the act of its stored provider: a bound token cannot take one over.
+            auth.act_as(request, ("stored entry.provider", stored.get("provider")))
         decision, entry = lifecycle.publish(body.entry, body.requester, body.catalog_update, body.at)
         return {"decision": decision.model_dump(mode="json"), "entry": entry.model_dump(mode="json", exclude_none=True)}
 
@@ -194,6 +197,8 @@ def lifecycle_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
     @router.post("/v1/records/{record_id}/delete", dependencies=[share], summary="删除使用记录（不满3年的拒绝）/ delete a usage record")
     async def delete_record(record_id: Id, body: RecordDelete, request: Request) -> dict[str, Any]:
         auth.act_as(request, ("requester.department", body.requester.department))
+        if auth.bound(request):
+            auth.act_as(request, ("record.requester", store.record(record_id).get("requester")))
         return {"decision": lifecycle.delete_record(record_id, body.requester, body.at).model_dump(mode="json"), "deleted": record_id}
 
     @router.get("/v1/ledger/verify", dependencies=[ledger_read], summary="校验台账哈希链及最新检查点 / verify the ledger chain and its latest checkpoint",

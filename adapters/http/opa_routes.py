@@ -45,7 +45,7 @@ from engine.errors import problem_from_engine
 from engine.models import AccessEvent, Decision
 
 from ..lifecycle import Lifecycle
-from .auth import Authorizer
+from .auth import Authorizer, event_claims
 from .errors import describe_errors, error_body, json_depth_exceeds, opa_error_body, orjson_too_deep, too_deep_body
 from .fastpath import FastRoute, fast, use_fast_query
 
@@ -350,7 +350,7 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
             if segments[:2] in (DECISION_PATH, ALLOW_PATH):
                 # GET is safe: evaluated, never written. POST decides through the lifecycle.
                 event = _event(given, value)
-                auth.act_as(request, ("input.requester.department", event.requester.department))
+                auth.act_as(request, *event_claims(event, prefix="input."))
                 decision = await _decide(request, event, write=request.method != "GET")
                 result = decision.model_dump(mode="json") if segments[:2] == DECISION_PATH else decision.allow
                 result = _descend(result, segments[2:]) if segments[2:] else result

@@ -103,3 +103,52 @@ def test_a_malformed_key_is_refused_naming_the_header(served, key):
     assert response.status_code == 400
     assert response.json()["error"]["fields"][0]["field"] == "Idempotency-Key"
     assert service.store.ledger_length() == ledger
+
+
+def test_the_key_belongs_to_the_token_not_to_how_the_header_is_spelt(served):
+    _, service, client = served
+    token = ADMIN["Authorization"].split(" ", 1)[1]
+    first = client.post("/v1/decisions", json=USE, headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "spelt"}).json()
+    ledger = service.store.ledger_length()
+    for spelling in (f"bearer {token}", f"Bearer  {token}"):
+        again = client.post("/v1/decisions", json=USE, headers={"Authorization": spelling, "Idempotency-Key": "spelt"})
+        assert again.json()["decision_id"] == first["decision_id"]
+    assert service.store.ledger_length() == ledger
+
+
+def test_a_revoked_token_gets_no_replay(served):
+    _, _, client = served
+    issued = client.post("/v1/tokens", json={"name": "平台丙", "role": "platform"}).json()
+    headers = {"Authorization": f"Bearer {issued['token']}", "Idempotency-Key": "revoked-1"}
+    assert client.post("/v1/decisions", json=USE, headers=headers).status_code == 200
+    client.post(f"/v1/tokens/{issued['id']}/revoke")
+    assert client.post("/v1/decisions", json=USE, headers=headers).status_code == 401
+
+
+def test_with_token_checks_off_keys_still_hold(tmp_path):
+    service = build_service(make_settings(tmp_path, auth_enabled=False))
+    client = admin_client(create_app(service))
+    first = client.post("/v1/decisions", json=USE, headers={"Idempotency-Key": "open-1"}).json()
+    ledger = service.store.ledger_length()
+    assert client.post("/v1/decisions", json=USE, headers={"Idempotency-Key": "open-1"}).json()["decision_id"] == first["decision_id"]
+    assert service.store.ledger_length() == ledger
+
+
+def test_an_answer_that_could_not_be_kept_is_never_run_twice(served, monkeypatch):
+    import adapters.http.idempotency as idempotency
+
+    _, service, client = served
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(service.store, "complete_idempotency_key", fail)
+    first = client.post("/v1/decisions", json=USE, headers=keyed("lost-1"))
+    assert first.status_code == 200
+    ledger = service.store.ledger_length()
+    waiting = client.post("/v1/decisions", json=USE, headers=keyed("lost-1"))
+    assert waiting.status_code == 409 and waiting.headers["retry-after"] == "1"
+    monkeypatch.setattr(idempotency, "PENDING_SECONDS", -1)
+    unknown = client.post("/v1/decisions", json=USE, headers=keyed("lost-1"))
+    assert unknown.status_code == 409 and unknown.json()["error"]["code"] == "idempotency_key_unresolved"
+    assert service.store.ledger_length() == ledger

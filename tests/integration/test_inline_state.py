@@ -52,8 +52,8 @@ def test_inline_state_is_off_by_default(tmp_path, monkeypatch):
 def test_a_suspended_stored_grant_cannot_be_used_again_through_inline_state(platform_kept, shadow_id):
     response = platform_kept.post("/v1/decisions", json={**USE, "grant": shadow_id, "inline": {"grant": {**SUSPENDED, "id": shadow_id}}})
     assert response.status_code == 422, response.text
-    assert "inline.grant" in error_fields(response)
-    problem = next(f for f in response.json()["error"]["fields"] if f["field"] == "inline.grant")["problem"]
+    (field,) = [f for f in response.json()["error"]["fields"] if f["field"].startswith("inline.grant")]
+    problem = field["problem"]
     assert problem["zh"] and problem["en"]
 
 
@@ -86,3 +86,31 @@ def test_a_misuse_under_an_inline_grant_is_a_recorded_breach(kept):
     assert body["grant"] == "g-mine" and body["inline"] is True and body["decision_id"] == decision["decision_id"]
     assert body["article"] == "27(2)" and "GDSR-25-THIRD-PARTY" in body["codes"]
     assert body["requester"] == "示范区民政局"
+
+
+@pytest.mark.parametrize("shadow_id", ["ds\u2010real-estate-registration", "ds-re\u0430l-estate-registration"])
+def test_look_alike_ids_are_refused(platform_kept, shadow_id):
+    grant = {**SUSPENDED, "id": "g-new", "dataset": shadow_id}
+    response = platform_kept.post("/v1/decisions", json={**USE, "dataset": shadow_id, "grant": "g-new", "inline": {"grant": grant}})
+    assert response.status_code == 422, response.text
+    assert "inline.grant.dataset" in error_fields(response)
+
+
+def test_an_expired_stored_grant_cannot_be_renewed_inline(platform_kept):
+    # g-2026-0004: 示范区教育体育局 on ds-household-registration, valid until 2026-06-30.
+    expired = {"id": "g-2026-0004-renewed", "dataset": "ds-household-registration", "requester": "示范区教育体育局",
+               "fields": ["name"], "purposes": ["学籍核验"], "valid_until": "2027-12-31"}
+    response = platform_kept.post("/v1/decisions", json={**USE, "requester": {"department": "示范区教育体育局"}, "dataset": "ds-household-registration",
+                                                         "grant": "g-2026-0004-renewed", "inline": {"grant": expired}})
+    assert response.status_code == 422, response.text
+    assert "inline.grant" in error_fields(response)
+
+
+def test_a_suspended_grant_cannot_be_worked_around_by_copying_its_entry_under_a_new_id(platform_kept):
+    copied = {"id": "ds-real-estate-registration-copy", "name": "不动产登记信息", "provider": "示范区不动产登记中心",
+              "share_attribute": "conditional"}
+    grant = {**SUSPENDED, "id": "g-own", "dataset": copied["id"]}
+    response = platform_kept.post("/v1/decisions", json={**USE, "dataset": copied["id"], "grant": "g-own",
+                                                         "inline": {"dataset": copied, "grant": grant}})
+    assert response.status_code == 422, response.text
+    assert "inline.grant" in error_fields(response)

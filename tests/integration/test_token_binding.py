@@ -160,7 +160,10 @@ def test_a_bound_compliance_token_governs_only_its_own_grants(api):
     assert api.get(f"/v1/catalog/{grant['dataset']}", headers=ADMIN).json()["provider"] == POLICE
     assert_refused_as(api.post("/v1/grants/g-2026-0005/terminate", json={"note": "x"}, headers=education), POLICE, "grant.provider")
     assert api.get("/v1/grants/g-2026-0005", headers=ADMIN).json()["status"] == grant["status"]
-    assert api.post("/v1/grants/g-2026-0005/rectify", json={"note": "x"}, headers=police).status_code != 403
+    # The provider itself may: terminate the active grant (art 27(2)), as 公安局.
+    done = api.post("/v1/grants/g-2026-0005/terminate", json={"note": "整改不到位"}, headers=police)
+    assert done.status_code == 200, done.text
+    assert api.get("/v1/grants/g-2026-0005", headers=ADMIN).json()["status"] == "terminated"
     record = {"requester": {"department": POLICE}, "at": "2026-03-02T10:00:00+08:00"}
     assert_refused_as(api.post("/v1/records/r-x/delete", json=record, headers=education), POLICE, "requester.department")
 
@@ -286,3 +289,36 @@ def test_a_token_revoked_on_one_server_is_refused_by_another_within_a_second(pg_
             for proc, _ in servers:
                 proc.terminate()
                 proc.wait(timeout=30)
+
+
+def test_a_bound_token_cannot_take_over_another_departments_catalogue_entry(api):
+    _, education = issue(api, "教育体育局合规-目录", "compliance", [EDUCATION])
+    entry = {**api.get("/v1/catalog/ds-population-basic", headers=ADMIN).json(), "provider": EDUCATION}
+    response = api.post("/v1/catalog", json={"entry": entry, "requester": {"department": EDUCATION}}, headers=education)
+    assert_refused_as(response, POLICE, "stored entry.provider")
+    assert api.get("/v1/catalog/ds-population-basic", headers=ADMIN).json()["provider"] == POLICE
+
+
+def test_a_bound_token_cannot_decide_a_catalogue_entry_for_another_provider(api):
+    _, education = issue(api, "教育体育局平台-目录", "platform", [EDUCATION])
+    event = {"action": "catalog", "at": "2026-03-02T10:00:00+08:00", "requester": {"department": EDUCATION},
+             "entry": {"id": "ds-new-for-police", "name": "新目录", "provider": POLICE, "share_attribute": "unconditional"}}
+    assert_refused_as(api.post("/v1/decisions", json=event, headers=education), POLICE, "entry.provider")
+
+
+def test_a_bound_token_cannot_delete_another_departments_usage_record(api):
+    _, education = issue(api, "教育体育局平台-记录", "platform", [EDUCATION])
+    use = {"action": "use", "at": "2026-03-02T10:00:00+08:00", "requester": {"department": "示范区民政局"},
+           "dataset": "ds-population-basic", "fields": ["name"], "purpose": "社会救助资格审核", "grant": "g-2026-0001",
+           "pi_basis": "《个人信息保护法》第十三条第一款第三项", "controls": ["传输加密", "访问权限控制", "操作日志留存"]}
+    decision = api.post("/v1/decisions", json=use, headers=ADMIN).json()
+    record_id = f"r-{decision['decision_id']}"
+    response = api.post(f"/v1/records/{record_id}/delete", json={"requester": {"department": EDUCATION}, "at": "2030-03-02T10:00:00+08:00"},
+                        headers=education)
+    assert_refused_as(response, "示范区民政局", "record.requester")
+
+
+def test_an_opa_input_naming_no_string_department_is_refused_not_a_500(api):
+    _, education = issue(api, "教育体育局平台-OPA", "platform", [EDUCATION])
+    response = api.post("/v1/data/govshare/gdsr", json={"input": {"requester": {"department": ["x"]}}}, headers=education)
+    assert response.status_code == 403, response.text
