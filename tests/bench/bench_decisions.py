@@ -144,6 +144,17 @@ def http(console: Console) -> dict:
     console.print(table)
     for name, value in results["ratios"].items():
         console.print(f"{name} {value:.2f}×")
+    from tests.bench.bench_http import health_under_load
+
+    health = health_under_load()
+    table = Table(title=f"/health/live while {health['busy']} batches of {health['batch_size']} decisions of record run (1 worker; target p99 ≤ 50 ms)")
+    for column in ("", "requests", "p50 ms", "p99 ms", "max ms"):
+        table.add_column(column, justify="right")
+    for name in ("idle", "under_load"):
+        r = health[name]
+        table.add_row(name.replace("_", " "), str(r["requests"]), f"{r['p50_ms']:.2f}", f"{r['p99_ms']:.2f}", f"{r['max_ms']:.2f}")
+    console.print(table)
+    results["health_under_load"] = health
     return results
 
 

@@ -174,3 +174,71 @@ def run(total: int = 3000, concurrency: int = 16, batch_size: int = 100) -> dict
     ratios["bare FastAPI: 2 workers / 1"] = results["bare FastAPI, 2 workers"]["rps"] / results["bare FastAPI, 1 worker"]["rps"]
     results["ratios"] = ratios
     return results
+
+
+HEALTH_INTERVAL_S = 0.01
+
+
+def _health_latencies(url: str, seconds: float) -> list[float]:
+    """GET /health/live on a fixed schedule (every 10 ms) for `seconds`; each
+    latency counts from when the probe was due, not when it could be sent, so
+    a stall shows in every probe it delays (no coordinated omission)."""
+    latencies: list[float] = []
+    with httpx.Client(base_url=url, timeout=30) as client:
+        start = time.perf_counter()
+        for n in range(int(seconds / HEALTH_INTERVAL_S)):
+            due = start + n * HEALTH_INTERVAL_S
+            if (ahead := due - time.perf_counter()) > 0:
+                time.sleep(ahead)
+            client.get("/health/live")
+            latencies.append((time.perf_counter() - due) * 1000)
+    return latencies
+
+
+def health_under_load(batch_size: int = 1000, busy: int = 4, seconds: float = 6.0) -> dict:
+    """`/health/live` latency while `busy` maximal valid requests (batches of
+    `batch_size` uncached decisions of record, the largest GOVSHARE_MAX_BATCH
+    allows by default) run on one worker, next to its latency with nothing
+    else running, in the same run. The target is p99 <= 50 ms."""
+    import threading
+
+    batch = orjson.dumps({"events": [EVENT] * batch_size})
+    headers = {"content-type": "application/json", "authorization": f"Bearer {TOKEN}"}
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, url = start("govshare", 1, str(Path(tmp) / "health"), 0)
+        try:
+            idle = sorted(_health_latencies(url, 2.0))
+            stop = threading.Event()
+            done = []
+
+            def hammer() -> None:
+                with httpx.Client(base_url=url, timeout=120) as client:
+                    for _ in range(50):  # bounded
+                        if stop.is_set():
+                            return
+                        response = client.post("/v1/decisions:batch", content=batch, headers=headers)
+                        if response.status_code != 200:
+                            raise RuntimeError(f"batch: HTTP {response.status_code} {response.text[:300]}")
+                        done.append(1)
+
+            threads = [threading.Thread(target=hammer, daemon=True) for _ in range(busy)]
+            for thread in threads:
+                thread.start()
+            time.sleep(0.5)
+            loaded = sorted(_health_latencies(url, seconds))
+            stop.set()
+            for thread in threads:
+                thread.join(180)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+    def summary(values: list[float]) -> dict[str, float]:
+        return {"requests": len(values), "p50_ms": statistics.median(values), "p99_ms": values[max(0, int(len(values) * 0.99) - 1)],
+                "max_ms": values[-1]}
+
+    return {"idle": summary(idle), "under_load": summary(loaded), "batches_done": len(done), "batch_size": batch_size, "busy": busy}
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["health"]:
+    print(orjson.dumps(health_under_load(), option=orjson.OPT_INDENT_2).decode())
