@@ -235,7 +235,7 @@ class Lifecycle:
                 if stop is not None and stop(decision):
                     break
         except BaseException:
-            self._settle(suspended, written=False)
+            self._settle(suspended)
             raise
         return decided, suspended
 
@@ -255,15 +255,13 @@ class Lifecycle:
 
     @contextmanager
     def _settling(self, suspended: set[str]) -> Iterator[None]:
-        """Around a batch's write: settle its suspensions as written or not."""
+        """Around a batch's write: settle its suspensions, written or not."""
         try:
             yield
-        except BaseException:
-            self._settle(suspended, written=False)
-            raise
-        self._settle(suspended, written=True)
+        finally:
+            self._settle(suspended)
 
-    def _settle(self, suspended: set[str], written: bool) -> None:
+    def _settle(self, suspended: set[str]) -> None:
         """After a batch's write: reload what is stored now. Written, it holds the
         suspensions; not written, nothing of the batch was stored, so neither is
         its suspension."""
@@ -276,13 +274,9 @@ class Lifecycle:
                     self._pending_suspensions[grant_id] = left
                 else:
                     self._pending_suspensions.pop(grant_id, None)
-        try:
-            self.refresh(force=True)
-        except Exception:
-            if written:
-                raise
-            # Could not reload now: make the next request reload before it decides.
-            self._generation, self._checked = -1, float("-inf")
+        # A failed reload is not raised: it leaves the data marked stale, and the
+        # next request reloads before it decides (see refresh).
+        self.refresh(force=True)
 
     def _effects_of(self, decided: list[tuple[AccessEvent, Decision, bool]]) -> Callable[[Session], None]:
         """The unit of work that stores a batch's ledger entries, usage records

@@ -10,11 +10,59 @@ never guesses it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
 
 from .errors import PolicyError, PolicyProblem
+
+_DATE_TEXT = re.compile(r"(\d{4})-\d{2}-\d{2}")
+
+
+def years_in(value: Any, zone: Any = None) -> set[int]:
+    """The years of every date in `value`: dates, date-times (in `zone`, when
+    given), ISO date strings (a date-time's leading date), in models, mappings
+    and lists at any depth."""
+    years: set[int] = set()
+
+    def walk(item: Any) -> None:
+        if isinstance(item, datetime):
+            years.add((item.astimezone(zone) if zone else item).year)
+        elif isinstance(item, date):
+            years.add(item.year)
+        elif isinstance(item, str):
+            if match := _DATE_TEXT.match(item):
+                years.add(int(match[1]))
+        elif isinstance(item, BaseModel):
+            for name in type(item).model_fields:
+                walk(getattr(item, name))
+        elif isinstance(item, dict):
+            for inner in item.values():
+                walk(inner)
+        elif isinstance(item, (list, tuple)):
+            for inner in item:
+                walk(inner)
+
+    walk(value)
+    return years
+
+
+def missing_years_text(years: list[int], known: list[int]) -> tuple[str, str]:
+    """"The calendar has no data for …" in zh and en, with the years it knows."""
+    span = f"{known[0]}–{known[-1]}" if known else None
+    return (f"工作日历没有{'、'.join(map(str, years))}年的数据（已知：{span or '无'}）",
+            f"The working-day calendar has no data for {', '.join(map(str, years))} (known: {span or 'none'})")
+
+
+def add_year_remedy(year: int | None = None) -> tuple[str, str]:
+    """How a missing year is added, in zh and en (the caller says what follows)."""
+    zh_year, en_year, path_year = (f"{year}年", str(year), str(year)) if year else ("该年度", "that year", "{year}")
+    return (f"由合规人员依国务院办公厅的节假日安排通知添加{zh_year}日历（govshare calendar add 或 POST /v1/calendar/{path_year}）",
+            f"Have compliance staff add {en_year} from the State Council's holiday notice (govshare calendar add, or POST /v1/calendar/{path_year})")
 
 
 @dataclass(frozen=True)
@@ -33,8 +81,7 @@ class YearCalendar:
 class UnknownCalendarYear(LookupError):
     def __init__(self, year: int, known: list[int]):
         self.year, self.known = year, known
-        span = f"{known[0]}–{known[-1]}" if known else "none"
-        super().__init__(f"the working-day calendar has no data for {year} (known: {span})")
+        super().__init__(missing_years_text([year], known)[1])
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .calendar import UnknownCalendarYear, WorkingCalendar
+from .calendar import UnknownCalendarYear, WorkingCalendar, add_year_remedy, missing_years_text
 
 # GDSR art 21(1): reply within 1 working day (unconditional) or 10 (conditional);
 # extensions of at most 10 in all, with the competent department's approval.
@@ -41,16 +41,13 @@ def due_date_pending(name: str, exc: UnknownCalendarYear) -> dict[str, Any]:
     """Shown in place of a due date the calendar cannot count yet: the step is
     still recorded, and the date is computed once the missing year is added."""
     zh_name, en_name = DUE_DATE_NAMES[name]
-    span = f"{exc.known[0]}–{exc.known[-1]}" if exc.known else None
+    zh, en = missing_years_text([exc.year], exc.known)
+    remedy_zh, remedy_en = add_year_remedy(exc.year)
     return {
         "code": "GOVSHARE-CALENDAR-UNKNOWN-YEAR",
         "years": [exc.year],
-        "message": {
-            "zh": f"工作日历没有{exc.year}年的数据（已知：{span or '无'}），{zh_name}暂无法计算，不作推测。",
-            "en": f"The working-day calendar has no data for {exc.year} (known: {span or 'none'}); the {en_name} cannot be counted yet and is not guessed.",
-        },
-        "remedy": {
-            "zh": f"由合规人员依国务院办公厅的节假日安排通知添加{exc.year}年日历（govshare calendar add 或 POST /v1/calendar/{exc.year}）；生效后{zh_name}自动计算。",
-            "en": f"Have compliance staff add {exc.year} from the State Council's holiday notice (govshare calendar add, or POST /v1/calendar/{exc.year}); the {en_name} is computed once it is live.",
-        },
+        "message": {"zh": f"{zh}，{zh_name}暂无法计算，不作推测。",
+                    "en": f"{en}; the {en_name} cannot be counted yet and is not guessed."},
+        "remedy": {"zh": f"{remedy_zh}；生效后{zh_name}自动计算。",
+                   "en": f"{remedy_en}; the {en_name} is computed once it is live."},
     }

@@ -19,9 +19,9 @@ from typing import Any, Iterable
 
 import orjson
 from cachetools import LRUCache
-from pydantic import BaseModel
 
 from .backend import CalendarReads, RegoBackend
+from .calendar import add_year_remedy, missing_years_text, years_in
 from .explain import explain_obligation, explain_violation
 from .models import BEIJING, AccessEvent, CatalogEntry, Decision, Grant, Obligation, Text, Violation
 from .metadata import RULE_KINDS
@@ -152,48 +152,23 @@ def data_stale(age_seconds: float, max_age_seconds: float) -> Violation:
     )
 
 
-_DATE_TEXT = re.compile(r"(\d{4})-\d{2}-\d{2}")
-
-
 def calendar_years(event: AccessEvent, scope: CalendarReads | None, snapshot: DataSnapshot) -> set[int]:
     """The years of every date a working-day deadline of this event may be
     counted from or compared with: the dates in the input fields and stored
     documents that the calendar-using rules this event reaches read (`scope`,
     proved from the policies; None: every date of the event)."""
-    years: set[int] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, datetime):
-            years.add(value.astimezone(BEIJING).year)
-        elif isinstance(value, date):
-            years.add(value.year)
-        elif isinstance(value, str):
-            if match := _DATE_TEXT.match(value):
-                years.add(int(match[1]))
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item)
-
     if scope is None:
-        walk(event)
+        reached: list[Any] = [event]
         stored = {"catalog", "grants"}
     else:
-        for name in scope.input_fields:
-            walk(getattr(event, name, None))
+        reached = [getattr(event, name, None) for name in scope.input_fields]
         stored = scope.stored
     grant = snapshot.grants.get(event.grant or "") or {}
     if stored - {"grants"}:  # the catalogue, or a document not followed: the entries the event reaches
-        walk(snapshot.catalog.get(event.dataset or ""))
-        walk(snapshot.catalog.get(grant.get("dataset", "")))
+        reached += [snapshot.catalog.get(event.dataset or ""), snapshot.catalog.get(grant.get("dataset", ""))]
     if stored - {"catalog"}:
-        walk(grant)
-    return years
+        reached.append(grant)
+    return years_in(reached, BEIJING)
 
 
 def _sort_key(v: Violation) -> tuple:
@@ -388,14 +363,13 @@ class DecisionEngine:
         scope = self.policies.calendar_scope(frozenset(r.key for r in layers), action)
         unknown = sorted(calendar_years(event, scope, self.snapshot) - set(self.policies.calendar.known_years))
         if unknown:
-            known = self.policies.calendar.known_years
-            span = f"{known[0]}–{known[-1]}" if known else "无 none"
+            zh, en = missing_years_text(unknown, self.policies.calendar.known_years)
             return self._indeterminate(base, _failure(
                 "GOVSHARE-CALENDAR-UNKNOWN-YEAR",
-                f"工作日历没有{'、'.join(map(str, unknown))}年的数据（已知：{span}），无法计算工作日期限，不作推测。",
-                f"The working-day calendar has no data for {', '.join(map(str, unknown))} (known: {span}); deadlines cannot be counted and are not guessed.",
-                "由合规人员依国务院办公厅当年的节假日安排通知添加该年度日历（govshare calendar add 或 POST /v1/calendar/{年份}），生效后重试。",
-                "Have compliance staff add that year from the State Council's holiday notice (govshare calendar add, or POST /v1/calendar/{year}) and retry once it is live.",
+                f"{zh}，无法计算工作日期限，不作推测。",
+                f"{en}; deadlines cannot be counted and are not guessed.",
+                f"{(remedy := add_year_remedy())[0]}，生效后重试。",
+                f"{remedy[1]} and retry once it is live.",
                 years=unknown,
             ))
         try:

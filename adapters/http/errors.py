@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.calendar import add_year_remedy, missing_years_text
+
 _ZH_BY_TYPE = {
     "missing": "缺少必填字段",
     "extra_forbidden": "不允许的字段（请检查拼写）",
@@ -80,13 +82,10 @@ def internal_error_body() -> dict[str, Any]:
 def calendar_year_unknown_body(year: int, known: list[int]) -> dict[str, Any]:
     """A working-day count that reached a year the calendar lacks (503: it works
     again once the year is added, nothing in the request is wrong)."""
-    span = f"{known[0]}–{known[-1]}" if known else None
-    return error_body(
-        "calendar_year_unknown",
-        f"工作日历没有{year}年的数据（已知：{span or '无'}），无法计算工作日期限，不作推测。请添加该年度日历（govshare calendar add 或 POST /v1/calendar/{year}）后重试。",
-        f"The working-day calendar has no data for {year} (known: {span or 'none'}); working-day deadlines cannot be counted and are not guessed. "
-        f"Add that year (govshare calendar add, or POST /v1/calendar/{year}) and retry.",
-    )
+    zh, en = missing_years_text([year], known)
+    remedy_zh, remedy_en = add_year_remedy(year)
+    return error_body("calendar_year_unknown", f"{zh}，无法计算工作日期限，不作推测。{remedy_zh}，然后重试。",
+                      f"{en}; working-day deadlines cannot be counted and are not guessed. {remedy_en}, then retry.")
 
 
 # How long a client is told to wait (Retry-After) before it tries a request

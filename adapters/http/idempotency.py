@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from datetime import datetime, timezone
 from typing import Any
 
 import orjson
@@ -114,7 +113,7 @@ class Idempotency:
         caller = hashlib.sha256(who.encode()).hexdigest()
         fingerprint = hashlib.sha256(b"\0".join((scope["method"].encode(), scope["path"].encode(), scope.get("query_string", b""), body))).hexdigest()
         name = key.decode()
-        first = await to_thread.run_sync(self._claim, caller, name, fingerprint)
+        first = await to_thread.run_sync(self.store.claim_idempotency_key, caller, name, fingerprint, self.keep_seconds)
         if first is not None:
             await self._answer_again(send, first, fingerprint)
             return
@@ -150,13 +149,6 @@ class Idempotency:
         await send(start)
         await send({"type": "http.response.body", "body": answer})
 
-    def _claim(self, caller: str, key: str, fingerprint: str) -> Any:
-        return self.store.claim_idempotency_key(caller, key, fingerprint, self.keep_seconds)
-
-    @staticmethod
-    def _abandoned(row: Any) -> bool:
-        created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
-        return (datetime.now(timezone.utc) - created).total_seconds() > PENDING_SECONDS
 
     @staticmethod
     async def _answer_again(send: Send, first: Any, fingerprint: str) -> None:
@@ -165,7 +157,7 @@ class Idempotency:
                 "idempotency_key_reused", "该 Idempotency-Key 已用于另一个请求（请求内容不同），未执行。每个不同的请求请使用新的键。",
                 "This Idempotency-Key was used for another request (a different body); nothing was done. Use a new key for each distinct request."))
             return
-        if first.status_code is None and Idempotency._abandoned(first):
+        if first.status_code is None and first.age_seconds() > PENDING_SECONDS:
             await _send_json(send, 409, error_body(
                 "idempotency_key_unresolved",
                 "使用该 Idempotency-Key 的请求没有得到答复（服务中断），无法确定是否已执行，不再重复执行。请在决策记录中查询，或以新的键重新提交。",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import time
 from contextvars import ContextVar
 from datetime import date, datetime, timezone
@@ -28,6 +27,7 @@ from sqlalchemy.exc import DatabaseError, DBAPIError, DisconnectionError, Integr
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 
+from engine.calendar import years_in
 from engine.decide import DataSnapshot
 from engine.checkpoints import Checkpoint
 from engine.ledger import GENESIS, LedgerEntry, seal
@@ -281,7 +281,7 @@ class Store:
             # Applications and grants are state, not history: few enough to read.
             for table in (ApplicationRow, GrantRow):
                 for body in session.scalars(select(table.body)):
-                    found |= _years_in(body) & wanted
+                    found |= years_in(body) & wanted
             for year in sorted(wanted - found):
                 if session.scalar(select(UsageRecordRow.id).where(
                         UsageRecordRow.created_on.between(date(year, 1, 1), date(year, 12, 31))).limit(1)) is not None:
@@ -304,8 +304,7 @@ class Store:
         def work(session: Session) -> IdempotencyRow | None:
             row = session.get(IdempotencyRow, (caller, key))
             if row is not None:
-                created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=timezone.utc)
-                if (now - created).total_seconds() <= ttl_seconds:
+                if row.age_seconds() <= ttl_seconds:
                     return row
                 session.delete(row)
                 session.flush()
@@ -512,24 +511,6 @@ def _cited(body: Any) -> Iterator[dict[str, Any]]:
             items = decision.get(kind)
             if isinstance(items, list):
                 yield from (item for item in items if isinstance(item, dict))
-
-
-_ISO_DATE = re.compile(r"^(\d{4})-\d{2}-\d{2}")
-
-
-def _years_in(document: Any) -> set[int]:
-    """The years of every ISO date (or date-time) string in a JSON document."""
-    if isinstance(document, str):
-        match = _ISO_DATE.match(document)
-        return {int(match.group(1))} if match else set()
-    if isinstance(document, dict):
-        document = document.values()
-    elif not isinstance(document, list):
-        return set()
-    found: set[int] = set()
-    for value in document:
-        found |= _years_in(value)
-    return found
 
 
 def _is_contention(exc: Exception) -> bool:

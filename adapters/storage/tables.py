@@ -4,7 +4,7 @@ query and lock on. Schema changes go through Alembic migrations (migrations/).""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 from sqlalchemy import JSON, BigInteger, Date, DateTime, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -111,3 +111,8 @@ class IdempotencyRow(Base):
     content_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
     response: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    def age_seconds(self) -> float:
+        # SQLite hands the time back without its zone; it was written in UTC.
+        created = self.created_at if self.created_at.tzinfo else self.created_at.replace(tzinfo=timezone.utc)
+        return (datetime.now(timezone.utc) - created).total_seconds()
