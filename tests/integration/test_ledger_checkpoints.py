@@ -210,10 +210,11 @@ def test_an_unusable_key_file_stops_the_start_with_a_clear_message(tmp_path):
 def test_pubkey_prints_a_pem_that_verifies_the_stored_checkpoints(tmp_path, runner):
     db_url = f"sqlite:///{tmp_path / 'govshare.sqlite3'}"
     store = anchored(db_url, tmp_path, every=3)
-    append(store, 10)
-    # Signed every 3 entries, off the appending thread: the last one covers at
-    # least entry 8 (fewer than 3 may stay pending), however the thread is timed.
-    wait_until(lambda: (cp := store.latest_checkpoint()) and cp.seq >= 8)
+    # Signed every 3 entries, off the appending thread: wait for each round, so
+    # there are two checkpoints however the thread is timed.
+    for round_ in (1, 2):
+        append(store, 3, prefix=f"r{round_}")
+        wait_until(lambda: (cp := store.latest_checkpoint()) and cp.seq >= 3 * round_)
     result = runner.invoke(cli, ["ledger", "pubkey"])
     assert result.exit_code == 0 and result.stdout.startswith("-----BEGIN PUBLIC KEY-----")
     verifier = Ed25519Verifier.from_pem(result.stdout.encode())
