@@ -7,16 +7,19 @@ Catalogue → application → reply → grant → delivery → use / transfer �
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import gc
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -28,11 +31,14 @@ from engine.models import BEIJING, AccessEvent, Action, CatalogEntry, CatalogUpd
 
 from engine.regulations import REGULATIONS
 
+from .engine_thread import Pacer
 from .service import Service
 from .storage.group_commit import GroupCommitter
 from .storage.store import NotFound, Store, describe_storage_error, storage_unavailable
 
 log = logging.getLogger("govshare.lifecycle")
+
+T = TypeVar("T")
 
 
 class Refused(Exception):
@@ -96,6 +102,24 @@ class Lifecycle:
 
     # --- keeping the engine's data current ----------------------------------
 
+    # --- the engine thread (adapters/engine_thread.py) ----------------------
+
+    def _submit(self, fn: Callable[..., T], *args: Any) -> Future:
+        """fn(*args) on the service's engine thread (here, when it has none)."""
+        if (thread := self.service.engine_thread) is not None:
+            return thread.submit(fn, *args)
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - in the future, as from the thread
+            future.set_exception(exc)
+        return future
+
+    async def off_loop(self, fn: Callable[..., T], *args: Any) -> T:
+        """For the HTTP handlers: fn(*args) on the engine thread, awaited, so
+        the event loop serves other requests while the engine works."""
+        return await asyncio.wrap_future(self._submit(fn, *args))
+
     @property
     def max_data_age(self) -> float:
         return self.service.settings.max_data_age_seconds
@@ -108,8 +132,12 @@ class Lifecycle:
         keeps what it has, `data_age()` keeps growing, and every call tries
         again until a read succeeds. Decisions on data older than
         max_data_age_seconds are indeterminate (`stale_failure`)."""
-        if not force and not self._refresh_failing and time.monotonic() - self._checked < min(self.poll_seconds, self.max_data_age):
+        if not force and not self._refresh_due():
             return
+        if (thread := self.service.engine_thread) is not None and not thread.here():
+            # The lock below is only ever taken on the engine thread, so no
+            # caller holds it while it waits for that thread.
+            return thread.call(self.refresh, force)
         with self._lock:
             reading = time.monotonic()
             try:
@@ -120,6 +148,8 @@ class Lifecycle:
                         snapshot = self._with_pending_suspensions(snapshot)
                     self.engine.replace_data(snapshot)
                     self._generation = generation
+                    if self.service.settings.gc_freeze:
+                        gc.freeze()  # the new catalogue and grants too (see Settings.gc_freeze)
             except Exception as exc:  # noqa: BLE001 - kept from the caller; the data's age tells
                 if not self._refresh_failing:
                     if storage_unavailable(exc):
@@ -132,6 +162,23 @@ class Lifecycle:
             if self._refresh_failing:
                 log.warning("catalogue and grants re-read after %.1f s", reading - self._checked)
             self._checked, self._refresh_failing = reading, False
+
+    def _refresh_due(self) -> bool:
+        """Whether the data must be looked at again before a decision (it may
+        have changed, or the last read failed)."""
+        return self._refresh_failing or time.monotonic() - self._checked >= min(self.poll_seconds, self.max_data_age)
+
+    def _cached(self, event: AccessEvent) -> Decision | None:
+        """The engine's cached decision for the event on current data, or None:
+        asked on the event loop, a hit skips the engine thread."""
+        return None if self._refresh_due() else self.engine.cached(event)
+
+    async def decide_on_current_data_async(self, event: AccessEvent) -> Decision:
+        """`decide_on_current_data` for the HTTP handlers: a cache hit on the
+        event loop, anything else on the engine thread."""
+        if (hit := self._cached(event)) is not None:
+            return hit
+        return await self.off_loop(self.decide_on_current_data, event)
 
     def data_age(self) -> float:
         """Seconds since the data the engine decides on was last read (or
@@ -202,10 +249,28 @@ class Lifecycle:
         whole-or-nothing write, but the write joins the writes of concurrent
         requests in one transaction (group commit) and the event loop decides
         other requests meanwhile. Answers only once the write is committed."""
-        decided, suspended = self._decide_in_order(events, stop)
-        with self._settling(suspended):
+        # A single event already in the cache is decided here, on the loop,
+        # unless it is denied: whether that is a misuse (which suspends the
+        # grant) reads the database and is the engine thread's to settle.
+        hit = self._cached(events[0]) if len(events) == 1 else None
+        if hit is not None and hit.outcome != "deny":
+            deciding: Future = Future()
+            deciding.set_result(([(events[0], hit, False)], set()))
+        else:
+            deciding = self._submit(self._decide_in_order, events, stop, hit)
+        try:
+            decided, suspended = await asyncio.shield(asyncio.wrap_future(deciding))
+        except asyncio.CancelledError:
+            # The job runs on regardless; what it suspends in the engine must
+            # still be settled once it ends (nothing of it is written).
+            deciding.add_done_callback(lambda done: done.exception() is None and self._submit(self._settle, done.result()[1]))
+            raise
+        try:
             if decided:
                 await self.writer.run(self._effects_of(decided))
+        finally:
+            if suspended:  # on the engine thread, and done even if this request is cancelled
+                await asyncio.shield(asyncio.wrap_future(self._submit(self._settle, suspended)))
         return [decision for _, decision, _ in decided]
 
     @property
@@ -219,14 +284,23 @@ class Lifecycle:
         if self._writer is not None:
             self._writer.stop()
 
-    def _decide_in_order(self, events: list[AccessEvent], stop: Callable[[Decision], bool] | None) -> tuple[list[tuple[AccessEvent, Decision, bool]], set[str]]:
+    def _decide_in_order(self, events: list[AccessEvent], stop: Callable[[Decision], bool] | None,
+                         first: Decision | None = None) -> tuple[list[tuple[AccessEvent, Decision, bool]], set[str]]:
+        """The batch's decisions in order, each misuse suspending its grant for
+        the events after it. `first`, the first event's decision already taken
+        from the cache, stands for that event's."""
         self.refresh()
         stale = self.stale_failure()
         decided: list[tuple[AccessEvent, Decision, bool]] = []
         suspended: set[str] = set()
+        pacer = Pacer()
         try:
-            for event in events:
-                decision = self.engine.undecided(event, stale) if stale else self.engine.decide(event)
+            for i, event in enumerate(events):
+                pacer.breathe()  # the event loop goes on between the decisions of a batch
+                if i == 0 and first is not None:
+                    decision = first
+                else:
+                    decision = self.engine.undecided(event, stale) if stale else self.engine.decide(event)
                 misuse = event.grant not in suspended and self._misuse(event, decision)
                 decided.append((event, decision, misuse))
                 if misuse:
@@ -242,6 +316,8 @@ class Lifecycle:
     def _suspend_in_engine(self, grant_id: str) -> None:
         """Hold a suspension in the engine until its write settles; a reload in
         the meantime (another writer's change) keeps it."""
+        if (thread := self.service.engine_thread) is not None and not thread.here():
+            return thread.call(self._suspend_in_engine, grant_id)  # the lock is the engine thread's (see refresh)
         with self._lock:
             self._pending_suspensions[grant_id] = self._pending_suspensions.get(grant_id, 0) + 1
         self.engine.replace_data(self._with_pending_suspensions(self.engine.snapshot))
@@ -267,6 +343,8 @@ class Lifecycle:
         its suspension."""
         if not suspended:
             return
+        if (thread := self.service.engine_thread) is not None and not thread.here():
+            return thread.call(self._settle, suspended)  # the lock is the engine thread's (see refresh)
         with self._lock:
             for grant_id in suspended:
                 left = self._pending_suspensions.get(grant_id, 0) - 1
@@ -283,7 +361,9 @@ class Lifecycle:
         and suspensions; it runs on the caller's thread or the writer's, so it
         reads nothing from the engine but its policy metadata."""
         def work(session: Session) -> None:
+            pacer = Pacer()
             for event, decision, suspends in decided:
+                pacer.breathe()  # the event loop goes on while a batch is written
                 self._log_decision(session, event, decision)
                 if decision.allow and event.action.value in ("use", "transfer"):
                     self._write_usage_record(session, event, decision)

@@ -4,7 +4,9 @@ A regorus engine must stay on the thread that built it (the wheel's Engine is
 `unsendable`: using, cloning or dropping it on another thread panics), and
 evaluation holds the GIL, so each thread gets its own engine (built lazily from
 the loaded modules and data) and the service scales with worker processes. The
-service evaluates on the event-loop thread only, so there is normally one.
+service gives its backend an `EngineThread`: then every load and evaluation runs
+on that one thread (callers elsewhere wait for it), so a worker holds one engine
+and the event loop never evaluates (adapters/engine_thread.py).
 
 Memory (measured at 100,000 catalogue entries + 100,000 grants, 187 MiB of
 JSON): regorus holds the data at ~7x its JSON size (1.4 GiB: every object is a
@@ -28,11 +30,14 @@ turns Python booleans into numbers (`True` becomes 1), so it is not used.)
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import traceback
+import weakref
 import zlib
-from typing import Any, Callable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Callable
 
 import orjson
 
@@ -44,6 +49,9 @@ import regorus  # noqa: E402
 
 from engine.backend import CalendarReads  # noqa: E402
 from engine.errors import BackendError, PolicyProblem, clean_engine_message, problem_from_engine  # noqa: E402
+
+if TYPE_CHECKING:
+    from .engine_thread import EngineThread
 
 
 def _add_data_json(engine: Any, data_json: str | bytes) -> None:
@@ -128,6 +136,11 @@ def _engine_error(exc: Exception) -> BackendError:
     return error
 
 
+def _drop(owned: _Owned) -> None:
+    """Run on the engines' own thread: the last reference goes here."""
+    del owned
+
+
 def _free_orphans() -> None:
     """Free the engines of this thread that were dropped elsewhere."""
     with _orphans_lock:
@@ -135,17 +148,51 @@ def _free_orphans() -> None:
     del mine  # here, outside the lock
 
 
+# Backends whose engines live on an engine thread; at exit each thread frees
+# its own (after that, interpreter shutdown would free them on the main thread).
+_on_engine_threads: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _free_engines_at_exit() -> None:
+    for backend in list(_on_engine_threads):
+        try:
+            backend._thread.submit(backend._release).result(timeout=5)
+        except Exception:  # noqa: BLE001 - a stuck or ended thread: the process ends anyway
+            pass
+
+
 class RegorusBackend:
     name = "regorus"
 
-    def __init__(self) -> None:
+    def __init__(self, thread: EngineThread | None = None) -> None:
+        self._thread = thread
         self._modules: list[tuple[str, str]] = []
         self._partitions: dict[str, list[tuple[str, str]]] = {}
         # Puts the loaded data into a new engine (see load).
         self._feed: Callable[[Any], None] = lambda engine: None
         self._generation = 0
         self._lock = threading.Lock()
-        self._local = threading.local()
+        # With an engine thread only it holds an engine, so a plain slot does.
+        self._local = SimpleNamespace(owned=None) if thread is not None else threading.local()
+        if thread is not None:
+            _on_engine_threads.add(self)
+
+    def _release(self) -> None:
+        """On the engine thread: let its engines go."""
+        self._local.owned = None
+
+    def __del__(self) -> None:
+        # Freed elsewhere (a garbage collection on another thread): the engine
+        # thread frees the engines itself; the job holds them until then.
+        thread = getattr(self, "_thread", None)
+        owned = getattr(getattr(self, "_local", None), "owned", None) if thread is not None else None
+        if owned is not None and not thread.here():
+            try:
+                thread.send(_drop, owned)
+            except Exception:  # noqa: BLE001 - interpreter shutdown; the process ends anyway
+                return
+            self._local.owned = None
 
     def compile(self, modules: list[tuple[str, str]], entry_points: list[str]) -> list[PolicyProblem]:
         engine = regorus.Engine()
@@ -198,6 +245,8 @@ class RegorusBackend:
         only modules it needs: it is then answered from an engine holding just
         those (built on first use, sharing the data), as regorus' interpreter
         slows with every module it holds."""
+        if self._thread is not None and not self._thread.here():
+            return self._thread.call(self.load, modules, data_json, partitions)
         with self._lock:
             self._modules = list(modules)
             self._partitions = dict(partitions or {})
@@ -243,6 +292,8 @@ class RegorusBackend:
         return self._owned().engine
 
     def evaluate(self, query: str, input_json: str) -> Any:
+        if self._thread is not None and not self._thread.here():
+            return self._thread.call(self.evaluate, query, input_json)
         try:
             engine = self._owned().partition(query)
             engine.set_input_json(input_json)

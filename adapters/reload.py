@@ -4,12 +4,13 @@ A small polling watcher thread notices a change under the policy directory
 (cheaply by file stamps, then by the policy revision of `engine.policyset`),
 loads and checks the new set off to the side (compile, citation checks, and
 no Rego test that passes on the live revision may fail, and no coverage may
-be lost: see `coverage_losses`), and either keeps it pending or records why it was refused. The serving thread swaps a pending set in on its
-next request (`PolicySwap`, an ASGI middleware on the event-loop thread): it
-builds the new engine there and replaces `service.engine` in one assignment,
-so no regorus engine crosses threads and a request sees either the old
-revision or the new one, never a mix. A refused change leaves the last good
-revision serving.
+be lost: see `coverage_losses`), and either keeps it pending or records why it
+was refused. Before the next request (`PolicySwap`, an ASGI middleware) the
+pending set is swapped in on the service's engine thread, between two of its
+jobs: the new engine is built there and replaces `service.engine` in one
+assignment, so no regorus engine crosses threads and a request (a batch is one
+job) sees either the old revision or the new one, never a mix. A refused change
+leaves the last good revision serving.
 
 `GOVSHARE_RELOAD=0` turns the watcher off; `GOVSHARE_RELOAD_INTERVAL` sets the
 polling interval in seconds (default 1).
@@ -327,9 +328,11 @@ class PolicyReloader:
     # --- the serving thread -------------------------------------------------
 
     def apply(self) -> bool:
-        """Swap a pending policy set in (on the calling, serving thread)."""
+        """Swap a pending policy set in, on the engine thread (waited for)."""
         if self._pending is None:
             return False
+        if (thread := self.service.engine_thread) is not None and not thread.here():
+            return thread.call(self.apply)
         with self._lock:
             policies, self._pending = self._pending, None
             failures = self._pending_failures
@@ -338,7 +341,7 @@ class PolicyReloader:
         old = self.service.engine
         settings = self.service.settings
         try:
-            engine = DecisionEngine(policies, RegorusBackend(), old.snapshot, settings.accept_inline_state, settings.cache_size)
+            engine = DecisionEngine(policies, self.service.backend(), old.snapshot, settings.accept_inline_state, settings.cache_size)
         except Exception as exc:  # the data no longer loads with the new policies: keep the old
             with self._lock:
                 self.last_refused = Refusal(policies.revision, datetime.now(BEIJING),
@@ -347,14 +350,18 @@ class PolicyReloader:
             return False
         self.service.engine = engine  # one assignment: the swap
         self._live_failures = failures
-        # Keep the old engine referenced: its backend holds a regorus engine per
-        # thread that used it, and a regorus engine must not be dropped on
-        # another thread than its own. Reloads are human-paced; this is small.
-        self._retired.append(old)
+        if self.service.engine_thread is None:
+            # Keep the old engine referenced: its backend holds a regorus engine
+            # per thread that used it, and a regorus engine must not be dropped
+            # on another thread than its own. (On the engine thread it is freed
+            # there, or sent there to be freed: RegorusBackend.__del__.)
+            self._retired.append(old)
+        old_policies = old.policies
+        del old
         self.loaded_at = datetime.now(BEIJING)
         self.swaps += 1
-        self._note_retirements(old.policies, policies)
-        log.info("policy revision %s is live (was %s)", policies.revision, old.policies.revision)
+        self._note_retirements(old_policies, policies)
+        log.info("policy revision %s is live (was %s)", policies.revision, old_policies.revision)
         if self.on_swap is not None:
             try:
                 self.on_swap()
@@ -421,5 +428,9 @@ class PolicySwap:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and self.reloader._pending is not None:
-            self.reloader.apply()
+            thread = self.reloader.service.engine_thread
+            if thread is not None:
+                await thread.run(self.reloader.apply)  # between two of its jobs; the loop goes on
+            else:
+                self.reloader.apply()
         await self.app(scope, receive, send)

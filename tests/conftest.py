@@ -12,6 +12,13 @@ from typing import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+# A test run builds hundreds of services; frozen, their garbage would never be
+# collected (the serving default is on: adapters/service.py, Settings.gc_freeze).
+os.environ.setdefault("GOVSHARE_GC_FREEZE", "0")
+# Nor does each need a policy watcher polling the tree every second (the tests
+# of the hot reload turn it on, or poll by hand).
+os.environ.setdefault("GOVSHARE_RELOAD", "0")
+
 from adapters.http.app import create_app
 from adapters.service import PROJECT_ROOT, Service, Settings, build_service
 

@@ -116,7 +116,7 @@ def lifecycle_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
         if auth.bound(request) and (stored := lifecycle.engine.snapshot.catalog.get(body.entry.id)):
             # Updating an entry is the act of its stored provider: a bound token cannot take one over.
             auth.act_as(request, ("stored entry.provider", stored.get("provider")))
-        decision, entry = lifecycle.publish(body.entry, body.requester, body.catalog_update, body.at)
+        decision, entry = await lifecycle.off_loop(lifecycle.publish, body.entry, body.requester, body.catalog_update, body.at)
         return {"decision": decision.model_dump(mode="json"), "entry": entry.model_dump(mode="json", exclude_none=True)}
 
     @router.get("/v1/catalog", dependencies=[catalog_read], summary="目录 / the published catalogue")
@@ -137,7 +137,7 @@ def lifecycle_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
     async def apply(body: ApplicationIn, request: Request) -> dict[str, Any]:
         auth.act_as(request, ("requester.department", body.requester.department))
         event = AccessEvent(action="apply", **body.model_dump(exclude={"received_on"}, exclude_none=True))
-        decision, application = lifecycle.apply(event, body.received_on)
+        decision, application = await lifecycle.off_loop(lifecycle.apply, event, body.received_on)
         return {"decision": decision, "application": application}
 
     @router.get("/v1/applications/{application_id}", dependencies=[share_or_read], summary="一份申请 / one application")
@@ -149,24 +149,24 @@ def lifecycle_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
                  description="同意、不同意（须说明理由）、一次性告知补充材料、经同意延期一次。逾期答复作为 breaches 记录（第三十九条第四项）。")
     async def reply(application_id: Id, body: ReplyIn, request: Request) -> dict[str, Any]:
         act_for_application(request, application_id, "provider")
-        decision, application = lifecycle.reply(application_id, body.model_dump(mode="json", exclude={"at"}, exclude_none=True), body.at)
+        decision, application = await lifecycle.off_loop(lifecycle.reply, application_id, body.model_dump(mode="json", exclude={"at"}, exclude_none=True), body.at)
         return {"decision": decision, "application": application}
 
     @router.post("/v1/applications/{application_id}/material", dependencies=[share], summary="补充材料 / supply the missing material")
     async def material(application_id: Id, body: At, request: Request) -> dict[str, Any]:
         act_for_application(request, application_id, "requester")
-        return lifecycle.supply_material(application_id, body.at)
+        return await lifecycle.off_loop(lifecycle.supply_material, application_id, body.at)
 
     @router.post("/v1/applications/{application_id}/delivery", dependencies=[share], response_model=DecidedApplication,
                  summary="交付数据 / deliver the data", description="同意后20个工作日内交付（第二十二条）；逾期作为 breaches 记录。")
     async def deliver(application_id: Id, body: At, request: Request) -> dict[str, Any]:
         act_for_application(request, application_id, "provider")
-        decision, application = lifecycle.deliver(application_id, body.at)
+        decision, application = await lifecycle.off_loop(lifecycle.deliver, application_id, body.at)
         return {"decision": decision, "application": application}
 
     @router.get("/v1/overdue", dependencies=[share_or_read], summary="逾期未答复、未交付的申请 / overdue replies and deliveries")
     async def overdue(at: datetime | None = Query(default=None, description="以此时间为准，默认当前")) -> list[dict[str, Any]]:
-        return lifecycle.overdue(at)
+        return await lifecycle.off_loop(lifecycle.overdue, at)
 
     @router.get("/v1/grants/{grant_id}", dependencies=[share_or_read], summary="一项共享授权 / one grant")
     async def grant(grant_id: Id) -> dict[str, Any]:
@@ -175,13 +175,15 @@ def lifecycle_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
     @router.post("/v1/grants/{grant_id}/rectify", dependencies=[govern], summary="整改完成，恢复暂停的授权 / restore a suspended grant after rectification")
     async def rectify(grant_id: Id, body: GrantNote, request: Request) -> dict[str, Any]:
         act_for_grant(request, grant_id)
-        return lifecycle.set_grant_status(grant_id, GrantStatus.active, body.note, {GrantStatus.suspended}).model_dump(mode="json", exclude_none=True)
+        restored = await lifecycle.off_loop(lifecycle.set_grant_status, grant_id, GrantStatus.active, body.note, {GrantStatus.suspended})
+        return restored.model_dump(mode="json", exclude_none=True)
 
     @router.post("/v1/grants/{grant_id}/terminate", dependencies=[govern], summary="终止共享（第二十七条第二款）/ terminate a grant")
     async def terminate(grant_id: Id, body: GrantNote, request: Request) -> dict[str, Any]:
         act_for_grant(request, grant_id)
         allowed = {GrantStatus.active, GrantStatus.suspended}
-        return lifecycle.set_grant_status(grant_id, GrantStatus.terminated, body.note, allowed).model_dump(mode="json", exclude_none=True)
+        ended = await lifecycle.off_loop(lifecycle.set_grant_status, grant_id, GrantStatus.terminated, body.note, allowed)
+        return ended.model_dump(mode="json", exclude_none=True)
 
     @router.get("/v1/records", dependencies=[records_read], summary="使用记录（主管部门、提供部门查阅，第二十九条第二款）/ usage records")
     async def records(grant: Id | None = None, dataset: Id | None = None, requester: Name | None = None,
@@ -192,14 +194,15 @@ def lifecycle_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
     async def update_record(record_id: Id, body: RecordUpdate, request: Request) -> dict[str, Any]:
         if auth.bound(request):
             auth.act_as(request, ("record.requester", store.record(record_id).get("requester")))
-        return lifecycle.update_record(record_id, body.model_dump(exclude_none=True))
+        return await lifecycle.off_loop(lifecycle.update_record, record_id, body.model_dump(exclude_none=True))
 
     @router.post("/v1/records/{record_id}/delete", dependencies=[share], summary="删除使用记录（不满3年的拒绝）/ delete a usage record")
     async def delete_record(record_id: Id, body: RecordDelete, request: Request) -> dict[str, Any]:
         auth.act_as(request, ("requester.department", body.requester.department))
         if auth.bound(request):
             auth.act_as(request, ("record.requester", store.record(record_id).get("requester")))
-        return {"decision": lifecycle.delete_record(record_id, body.requester, body.at).model_dump(mode="json"), "deleted": record_id}
+        decision = await lifecycle.off_loop(lifecycle.delete_record, record_id, body.requester, body.at)
+        return {"decision": decision.model_dump(mode="json"), "deleted": record_id}
 
     @router.get("/v1/ledger/verify", dependencies=[ledger_read], summary="校验台账哈希链及最新检查点 / verify the ledger chain and its latest checkpoint",
                 description="逐条校验哈希链，并对照最新的签名检查点：签名须有效，检查点所记的那一条须仍在且哈希相同；"

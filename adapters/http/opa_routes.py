@@ -360,13 +360,12 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
                 requester = value.get("requester") if given and isinstance(value, dict) else None
                 if isinstance(requester, dict) and "department" in requester:
                     auth.act_as(request, ("input.requester.department", requester["department"]))
-                lifecycle.require_current_data()  # a raw document cannot say its data is old: 503 instead
                 try:
                     input_json = orjson.dumps(value if given else {}).decode()
                 except TypeError as exc:  # orjson's own nesting limit; the body guard normally refuses first
                     raise OpaError.of(400, too_deep_body(_max_depth(request), "input", "input ", "The input")) from exc
-                result = evaluator.document(segments, input_json)
-                decision_id, data_revision = uuid.uuid4().hex, lifecycle.engine.data_revision
+                result, data_revision = await lifecycle.off_loop(read_document, segments, input_json)
+                decision_id = uuid.uuid4().hex
                 if not segments:
                     warning = ROOT_WARNING
             metrics["timer_rego_query_eval_ns"] = time.perf_counter_ns() - eval_started
@@ -402,12 +401,17 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
             return Response(orjson.dumps(body), media_type="application/json")
         return JSONResponse(body)
 
+    def read_document(segments: tuple[str, ...], input_json: str) -> tuple[Any, str]:
+        # On the engine thread: the data read and the document from one revision.
+        lifecycle.require_current_data()  # a raw document cannot say its data is old: 503 instead
+        return evaluator.document(segments, input_json), lifecycle.engine.data_revision
+
     async def _decide(request: Request, event: AccessEvent, write: bool) -> Decision:
         started = time.perf_counter()
         if write:
             (decision,) = await lifecycle.decide_many_async([event])
         else:
-            decision = lifecycle.decide_on_current_data(event)  # the engine alone: no ledger, no record, no suspension
+            decision = await lifecycle.decide_on_current_data_async(event)  # the engine alone: no ledger, no record, no suspension
         # Counted and logged like every other decision (see observability.py).
         metrics = getattr(request.app.state, "metrics", None)
         if metrics is not None:

@@ -111,6 +111,31 @@ def test_a_role_without_decide_is_still_403(client):
     assert response.json()["error"]["code"] == "forbidden"
 
 
+# --- POST /v1/decisions:batch -------------------------------------------------------
+
+
+def test_a_batch_is_the_bytes_fastapi_writes(client):
+    # Allowed events only: a misuse would suspend the grant between the two calls.
+    body = json.dumps({"events": [USE, {**USE, "fields": ["name", "id_number"]}, USE]})
+    quick = client.post("/v1/decisions:batch", content=body, headers={"content-type": "application/json"})
+    standard = client.post("/v1/decisions:batch", content=body, headers=FASTAPI_PATH)
+    assert quick.status_code == standard.status_code == 200
+    assert dict(quick.headers) | {"x-request-id": "", "content-length": ""} == dict(standard.headers) | {"x-request-id": "", "content-length": ""}
+    assert _own(quick.text) == _own(standard.text)
+    assert len(quick.json()["decisions"]) == 3
+
+
+@pytest.mark.parametrize("body", [b"{not json", b'{"events": []}', b'{"events": [{}]}', json.dumps({"events": [USE], "x": 1}).encode(),
+                                  json.dumps({"events": [USE] * 1001}).encode()])
+@pytest.mark.parametrize("headers", [{}, {"authorization": "Bearer nope"}])
+def test_a_bad_batch_gets_fastapis_answer(client, body, headers):
+    quick = client.post("/v1/decisions:batch", content=body, headers={"content-type": "application/json", **headers})
+    standard = client.post("/v1/decisions:batch", content=body, headers={**FASTAPI_PATH, **headers})
+    assert quick.status_code == standard.status_code
+    assert 400 <= quick.status_code < 500
+    assert quick.json() == standard.json()
+
+
 # --- the OPA Data API ---------------------------------------------------------------
 
 

@@ -114,6 +114,7 @@ def test_the_request_id_is_echoed_on_errors_and_500s(client, service, monkeypatc
         raise RuntimeError("boom")
 
     monkeypatch.setattr(service.engine, "decide", broken)
+    monkeypatch.setattr(service.engine, "cached", broken)  # a hit is answered without decide
     before = service.store.ledger_length()
     for path, body in (("/v1/decisions", USE), ("/v1/decisions:batch", {"events": [USE, USE]})):
         response = client.post(path, json=body, headers={"X-Request-ID": "req-500"})
@@ -127,6 +128,7 @@ def test_an_unhandled_error_is_logged_with_its_request_id(client, service, monke
         raise RuntimeError("boom")
 
     monkeypatch.setattr(service.engine, "decide", broken)
+    monkeypatch.setattr(service.engine, "cached", broken)  # a hit is answered without decide
     with caplog.at_level(logging.INFO, logger="govshare"):
         client.post("/v1/decisions", json=USE, headers={"X-Request-ID": "req-crash"})
     (crash,) = [r for r in caplog.records if r.name == "govshare.http"]
