@@ -10,6 +10,7 @@ import asyncio
 import gc
 import json
 import threading
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -51,50 +52,36 @@ def test_every_evaluation_runs_on_the_engine_thread(client, app, monkeypatch):
     assert seen == {"govshare-engine"}
 
 
-def test_the_event_loop_answers_while_the_engine_thread_is_busy(own_service):
-    # The engine thread is held by a job; a decision waits for it, and the
+@contextmanager
+def engine_thread_held(service):
+    """The engine thread busy with a job until the block ends."""
+    release, holding = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        holding.set()
+        release.wait(15)
+
+    service.engine_thread.send(hold)
+    assert holding.wait(10)
+    try:
+        yield
+    finally:
+        release.set()
+
+
+@pytest.mark.parametrize(("path", "body", "status"), [("/v1/decisions", USE, 200), ("/v1/applications", application(), 201)])
+def test_the_event_loop_answers_while_a_request_waits_for_the_engine_thread(own_service, path, body, status):
+    # A decision (or a lifecycle step) waits for the held engine thread, and the
     # event loop still answers /health/live meanwhile. Had the handler waited
     # for the engine on the loop, /health/live would wait too.
-    release, holding = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        holding.set()
-        release.wait(15)
-
-    answers: dict[str, int] = {}
+    answers: list[int] = []
     with TestClient(create_app(own_service), headers=ADMIN) as client:
-        own_service.engine_thread.send(hold)
-        assert holding.wait(10)
-        deciding = threading.Thread(target=lambda: answers.__setitem__("decision", client.post("/v1/decisions", json=USE).status_code))
-        deciding.start()
-        try:
-            live = client.get("/health/live")
-            assert live.status_code == 200 and "decision" not in answers
-        finally:
-            release.set()
-            deciding.join(30)
-    assert answers == {"decision": 200}
-
-
-def test_a_lifecycle_step_waits_for_the_engine_thread_not_on_the_loop(own_service):
-    release, holding = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        holding.set()
-        release.wait(15)
-
-    answers: dict[str, int] = {}
-    with TestClient(create_app(own_service), headers=ADMIN) as client:
-        own_service.engine_thread.send(hold)
-        assert holding.wait(10)
-        applying = threading.Thread(target=lambda: answers.__setitem__("apply", client.post("/v1/applications", json=application()).status_code))
-        applying.start()
-        try:
-            assert client.get("/health/live").status_code == 200 and "apply" not in answers
-        finally:
-            release.set()
-            applying.join(30)
-    assert answers == {"apply": 201}
+        with engine_thread_held(own_service):
+            waiting = threading.Thread(target=lambda: answers.append(client.post(path, json=body).status_code))
+            waiting.start()
+            assert client.get("/health/live").status_code == 200 and answers == []
+        waiting.join(30)
+    assert answers == [status]
 
 
 def test_a_cancelled_batch_still_settles_the_suspension_it_held(own_service):
@@ -103,19 +90,11 @@ def test_a_cancelled_batch_still_settles_the_suspension_it_held(own_service):
     # the grant must come back as stored (active) once the job ends.
     lifecycle = Lifecycle(own_service)
     misuse = AccessEvent.model_validate(THIRD_PARTY_TRANSFER)  # the holder passes the data on: suspends (art 27(2))
-    release, holding = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        holding.set()
-        release.wait(15)
-
     async def cancel_while_deciding() -> None:
-        own_service.engine_thread.send(hold)
-        assert holding.wait(10)
-        task = asyncio.ensure_future(lifecycle.decide_many_async([misuse]))
-        await asyncio.sleep(0.05)
-        task.cancel()
-        release.set()
+        with engine_thread_held(own_service):
+            task = asyncio.ensure_future(lifecycle.decide_many_async([misuse]))
+            await asyncio.sleep(0.05)
+            task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
 
@@ -204,23 +183,13 @@ def test_a_started_service_freezes_its_heap(own_service):
 
 
 def test_a_cached_decision_is_answered_on_the_loop_while_the_engine_thread_is_busy(own_service):
-    release, holding = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        holding.set()
-        release.wait(15)
-
     with TestClient(create_app(own_service), headers=ADMIN) as client:
         first = client.post("/v1/decisions?dry_run=true", json=USE).json()  # evaluated, now cached
         recorded = client.post("/v1/decisions", json=USE).json()
-        own_service.engine_thread.send(hold)
-        assert holding.wait(10)
-        try:
+        with engine_thread_held(own_service):
             again = client.post("/v1/decisions?dry_run=true", json=USE).json()
             of_record = client.post("/v1/decisions", json=USE).json()  # written, still without the engine thread
             opa = client.get("/v1/data/govshare/allow", params={"input": json.dumps(USE)}).json()
-        finally:
-            release.set()
     assert again["allow"] == first["allow"] is True and again["decision_id"] != first["decision_id"]
     assert of_record["allow"] is True and of_record["decision_id"] != recorded["decision_id"]
     assert opa["result"] is True
