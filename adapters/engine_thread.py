@@ -85,6 +85,16 @@ def _serve(jobs: queue.SimpleQueue) -> None:
         del fn, args, kwargs, future
 
 
+def completed(fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future:
+    """fn(*args) run here and now, as a done Future: its result or its error."""
+    future: Future = Future()
+    try:
+        future.set_result(fn(*args, **kwargs))
+    except BaseException as exc:  # noqa: BLE001 - in the future, as from the queue
+        future.set_exception(exc)
+    return future
+
+
 class EngineThread:
     def __init__(self, name: str = "govshare-engine") -> None:
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
@@ -104,13 +114,9 @@ class EngineThread:
 
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Future:
         """Run fn on the engine thread; its Future."""
-        future: Future = Future()
         if self.here():
-            try:
-                future.set_result(fn(*args, **kwargs))
-            except BaseException as exc:  # noqa: BLE001 - in the future, as from the queue
-                future.set_exception(exc)
-            return future
+            return completed(fn, *args, **kwargs)
+        future: Future = Future()
         # The job runs in the caller's context, so that what it writes names the
         # caller that asked (store.REQUESTED_BY), as on the caller's own thread.
         self._jobs.put((contextvars.copy_context().run, (fn, *args), kwargs, future))

@@ -31,7 +31,7 @@ from engine.models import BEIJING, AccessEvent, Action, CatalogEntry, CatalogUpd
 
 from engine.regulations import REGULATIONS
 
-from .engine_thread import Pacer
+from .engine_thread import Pacer, completed
 from .service import Service
 from .storage.group_commit import GroupCommitter
 from .storage.store import NotFound, Store, describe_storage_error, storage_unavailable
@@ -108,12 +108,7 @@ class Lifecycle:
         """fn(*args) on the service's engine thread (here, when it has none)."""
         if (thread := self.service.engine_thread) is not None:
             return thread.submit(fn, *args)
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - in the future, as from the thread
-            future.set_exception(exc)
-        return future
+        return completed(fn, *args)
 
     async def off_loop(self, fn: Callable[..., T], *args: Any) -> T:
         """For the HTTP handlers: fn(*args) on the engine thread, awaited, so
@@ -254,8 +249,7 @@ class Lifecycle:
         # grant) reads the database and is the engine thread's to settle.
         hit = self._cached(events[0]) if len(events) == 1 else None
         if hit is not None and hit.outcome != "deny":
-            deciding: Future = Future()
-            deciding.set_result(([(events[0], hit, False)], set()))
+            deciding = completed(lambda: ([(events[0], hit, False)], set()))
         else:
             deciding = self._submit(self._decide_in_order, events, stop, hit)
         try:
