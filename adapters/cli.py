@@ -341,7 +341,8 @@ def _parse_since(value: Optional[str], lang: str):
 
 @app.command("impact")
 def impact_command(
-    draft: Path = typer.Option(..., "--policies", help="草案策略目录 / the draft policy directory"),
+    draft: Optional[Path] = typer.Option(None, "--policies", help="草案策略目录 / the draft policy directory"),
+    parameters: Optional[Path] = typer.Option(None, "--parameters", help="草案法定参数文件或目录 / a draft statutory parameter file or directory"),
     since: Optional[str] = typer.Option(None, "--since", help="只重放此后记录的决策 / replay decisions logged since (ISO date)"),
     limit: Optional[int] = typer.Option(None, "--limit", help="最多重放最近 N 条决策 / replay at most the latest N decisions"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON"),
@@ -352,8 +353,12 @@ def impact_command(
     """草案策略的影响分析：用草案重放台账中的全部决策，列出结论或违规发生变化的决策（按条文、按部门），
     并检查现有授权在草案下是否仍可使用 / replay the logged decisions on draft policies and re-check live grants.
 
+    `--parameters` 以草案法定参数（期限等）代替现行取值，可单用或与 --policies 同用 /
+    `--parameters` replays on draft statutory parameters (periods), alone or with --policies.
+
     Exit 0 when the draft changes nothing, 1 when it does, 2 on bad input or a draft that does not compile."""
     lang = _check_lang(lang)
+    from engine.parameters import with_parameters
     from engine.policyset import load_policy_set
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -362,8 +367,13 @@ def impact_command(
     from .workbench import impact
 
     moment = _parse_since(since, lang)
+    if draft is None and parameters is None:
+        _fail({"zh": "须给出 --policies 或 --parameters", "en": "Give --policies or --parameters"}[lang], [])
+    draft = draft or _settings(None).policy_dir
     try:
         draft_set = load_policy_set(draft, RegorusBackend())
+        if parameters is not None:
+            draft_set = with_parameters(draft_set, parameters)
     except PolicyError as exc:
         err.print({"zh": "[bold red]草案策略无法编译或未通过检查，不作影响分析。[/]",
                    "en": "[bold red]The draft policies do not compile or fail the checks; no impact analysis.[/]"}[lang])
@@ -483,12 +493,14 @@ def articles_command(
     policies: Optional[Path] = PoliciesOption,
     jurisdiction: Optional[str] = typer.Option(None, "--jurisdiction", help="同时列出地方规定，如 jiyuan / also show a local layer"),
     show_all: bool = typer.Option(False, "--all", help="列出全部条文 / list every article"),
+    show_text: bool = typer.Option(False, "--text", help="在规则旁列出条文原文 / show each article's official text beside its rules"),
 ) -> None:
     """条文 → 规则 → 测试 → 场景 对照表 / the article → rules → tests → scenarios matrix.
 
-    Exit 1 when an enforceable article has no rule or no scenario."""
+    Exit 1 when an enforceable article has no rule, no Rego test or no scenario."""
     lang = _check_lang(lang)
     from engine.articles import article_matrix, gaps
+    from engine.lawtext import article_text
     from engine.regulations import REGULATIONS
 
     from .service import PROJECT_ROOT
@@ -504,6 +516,8 @@ def articles_command(
     problems = []
     headers = {"zh": ("条", "章", "标题", "须执行", "规则", "Rego 测试", "场景"),
                "en": ("Art.", "Ch.", "Title", "Enforceable", "Rules", "Rego tests", "Scenarios")}[lang]
+    if show_text:
+        headers += ("条文原文",) if lang == "zh" else ("Official text (Chinese)",)
     for key in layers:
         law = REGULATIONS[key]
         rows = article_matrix(policy_set, PROJECT_ROOT / "features", key)
@@ -511,17 +525,19 @@ def articles_command(
         for header in headers:
             table.add_column(header, overflow="fold")
         for row in rows:
-            if not (show_all or row.rules or row.scenarios or row.enforceable):
+            if not (show_all or row.rules or row.scenarios or row.enforceable or row.unmarked_reason):
                 continue
-            missing = row.enforceable and (not row.rules or not row.scenarios)
+            missing = row.enforceable and (not row.rules or not row.tests or not row.scenarios)
             table.add_row(
                 str(row.article.number),
                 str(row.article.chapter),
                 row.article.zh if lang == "zh" else row.article.en,
-                ("是" if lang == "zh" else "yes") if row.enforceable else "",
+                ("是" if lang == "zh" else "yes") if row.enforceable
+                else (f"否：{row.unmarked_reason[0]}" if lang == "zh" else f"no: {row.unmarked_reason[1]}") if row.unmarked_reason else "",
                 "\n".join(row.rules) or "—",
                 str(row.tests),
                 str(len(row.scenarios)),
+                *([official.text if (official := article_text(key, row.article.number)) else "—"] if show_text else []),
                 style="yellow" if missing else None,
             )
         out.print(table)

@@ -28,6 +28,8 @@ from engine.decide import DataSnapshot, data_stale
 from engine.deadlines import delivery_due, due_date_pending, reply_due
 from engine.ledger import mask
 from engine.models import BEIJING, AccessEvent, Action, CatalogEntry, CatalogUpdate, Decision, Grant, GrantStatus, Requester, Violation
+from engine.models import DisposalDone, GrantIncident, IncidentResponse, PurposeEnded, PurposeEndReason, SecurityIncident
+from engine.parameters import ParameterNotInForce
 
 from engine.regulations import REGULATIONS
 
@@ -492,11 +494,11 @@ class Lifecycle:
     # --- due dates ----------------------------------------------------------
 
     def _count_due(self, application: dict[str, Any], name: str) -> date | None:
-        calendar = self.engine.policies.calendar
+        calendar, parameters = self.engine.policies.calendar, self.engine.policies.parameters
         if name == "reply_due":
             extension = (application.get("extension") or {}).get("working_days", 0)
-            return reply_due(calendar, date.fromisoformat(application["received_on"]), application["share_attribute"], extension)
-        return delivery_due(calendar, date.fromisoformat(application["approved_on"]))
+            return reply_due(calendar, parameters, date.fromisoformat(application["received_on"]), application["share_attribute"], extension)
+        return delivery_due(calendar, parameters, date.fromisoformat(application["approved_on"]))
 
     def _set_due(self, application: dict[str, Any], name: str) -> None:
         """Set `reply_due` or `delivery_due`. A date past the end of the calendar
@@ -505,7 +507,7 @@ class Lifecycle:
         once the year is added)."""
         try:
             due = self._count_due(application, name)
-        except UnknownCalendarYear as exc:
+        except (UnknownCalendarYear, ParameterNotInForce) as exc:
             application[name] = None
             application[f"{name}_pending"] = due_date_pending(name, exc)
             return
@@ -609,6 +611,7 @@ class Lifecycle:
             requester=application["requester"],
             fields=request.get("fields", []),
             purposes=[request["purpose"]] if request.get("purpose") else [],
+            use_scope=request.get("use_scope"),
             scenario=request.get("scenario"),
             method=request.get("method"),
             valid_from=today,
@@ -697,6 +700,157 @@ class Lifecycle:
         grant = self.store.transaction(work)
         self.refresh(force=True)
         return grant
+
+    # --- the end of a grant's purpose, disposal, security incidents (arts 27(1), 34(2), 35(3)) ---
+
+    def provider_of(self, grant: Grant) -> str | None:
+        return self.engine.snapshot.catalog.get(grant.dataset, {}).get("provider")
+
+    def _put_grant(self, session: Session, grant: Grant, kind: str, body: dict[str, Any]) -> Grant:
+        Store.put_grant_in(session, grant)
+        Store.bump_generation(session)
+        self._log(session, kind, grant.id, {"grant": grant.id, **body})
+        return grant
+
+    def end_purpose(self, grant_id: str, reason: PurposeEndReason, reported_by: str, note: str | None, at: datetime | None) -> Grant:
+        """Record on the grant that its purpose of sharing has ended (art 27(1)):
+        reported by the requester, or found by the provider or the competent
+        department. From then on a use or transfer under it is refused
+        (GDSR-27-PURPOSE-ENDED) and disposal is owed until reported done. Who
+        reported it is the party the caller was authenticated as; the
+        department is the grant's (requester) or the catalogue's (provider)."""
+        _, today = _today(at)
+
+        def work(session: Session) -> Grant:
+            grant = self.store.grant(grant_id, session)
+            if grant.purpose_ended is not None:
+                raise StateConflict(f"授权 {grant_id} 已于 {grant.purpose_ended.on.isoformat()} 登记共享目的终了",
+                                    f"grant {grant_id} already records the end of its purpose, on {grant.purpose_ended.on.isoformat()}")
+            department = {"requester": grant.requester, "provider": self.provider_of(grant)}.get(reported_by)
+            ended = PurposeEnded(reason=reason, on=today, reported_by=reported_by, department=department, note=note)
+            updated = grant.model_copy(update={"purpose_ended": ended})
+            return self._put_grant(session, updated, "grant_purpose_ended", {"purpose_ended": ended.model_dump(mode="json", exclude_none=True)})
+
+        grant = self.store.transaction(work)
+        self.refresh(force=True)
+        return grant
+
+    def report_disposal(self, grant_id: str, method: str, at: datetime | None) -> tuple[Decision, Grant]:
+        """The requester reports the data of a grant whose purpose ended
+        disposed of: decided as a `dispose` (the provider's requirement, art
+        27(1)); allowed, it closes the disposal owed."""
+        moment, today = _today(at)
+        grant = self.store.grant(grant_id)
+        self._check_disposal_owed(grant)
+        event = AccessEvent(action=Action.dispose, at=moment, requester=Requester(department=grant.requester), dataset=grant.dataset,
+                            grant=grant.id, disposal={"reason": grant.purpose_ended.reason, "method": method})
+        decision = self._decide(event)
+
+        def work(session: Session) -> Grant:
+            current = self.store.grant(grant_id, session)
+            self._log_decision(session, event, decision)
+            if not decision.allow:
+                return current
+            self._check_disposal_owed(current)
+            done = DisposalDone(on=today, method=method, decision_id=decision.decision_id)
+            return self._put_grant(session, current.model_copy(update={"disposed": done}), "grant_disposed",
+                                   {"disposed": done.model_dump(mode="json")})
+
+        updated = self.store.transaction(work)
+        if not decision.allow:
+            raise Refused(decision)
+        self.refresh(force=True)
+        return decision, updated
+
+    @staticmethod
+    def _check_disposal_owed(grant: Grant) -> None:
+        if grant.purpose_ended is None:
+            raise StateConflict(f"授权 {grant.id} 尚未登记共享目的终了，无须报告处置",
+                                f"grant {grant.id} records no end of its purpose; there is no disposal to report")
+        if grant.disposed is not None:
+            raise StateConflict(f"授权 {grant.id} 的数据已于 {grant.disposed.on.isoformat()} 报告处置完成",
+                                f"the data of grant {grant.id} was reported disposed of on {grant.disposed.on.isoformat()}")
+
+    def record_incident(self, grant_id: str, incident: SecurityIncident, reported_by: str, at: datetime | None) -> tuple[Decision, Grant, GrantIncident]:
+        """Record a security incident in the use of a grant's data. Decided as
+        an `incident` of the grant's holder: the rules cite it against the
+        requester (art 34(2)) and attach the response art 35(3) requires, which
+        stays owed until reported. The grant itself is not suspended: no
+        article requires it (art 27(2) suspends for misuse only)."""
+        moment, today = _today(at)
+        grant = self.store.grant(grant_id)
+        event = AccessEvent(action=Action.incident, at=moment, requester=Requester(department=grant.requester), dataset=grant.dataset,
+                            grant=grant.id, incident=incident)
+        decision = self._decide(event)
+
+        def work(session: Session) -> tuple[Grant, GrantIncident | None]:
+            current = self.store.grant(grant_id, session)
+            self._log_decision(session, event, decision)
+            if not decision.allow:
+                return current, None
+            department = {"requester": current.requester, "provider": self.provider_of(current)}.get(reported_by)
+            record = GrantIncident(**incident.model_dump(), id=_new_id("inc"), recorded_on=today, decision_id=decision.decision_id,
+                                   reported_by=reported_by, department=department,
+                                   breaches=sorted({b.code for b in decision.breaches}),
+                                   obligations=sorted({o.code for o in decision.obligations}))
+            updated = current.model_copy(update={"incidents": [*(current.incidents or []), record]})
+            self._put_grant(session, updated, "grant_incident", {"incident": mask(record.model_dump(mode="json", exclude_none=True), self.mask_paths)})
+            return updated, record
+
+        updated, record = self.store.transaction(work)
+        if not decision.allow or record is None:
+            raise Refused(decision)
+        self.refresh(force=True)
+        return decision, updated, record
+
+    def report_incident_response(self, grant_id: str, incident_id: str, response: IncidentResponse) -> Grant:
+        """Record the response art 35(3) requires to an incident (emergency
+        plan, measures, report to the competent departments): what it owed is done."""
+
+        def work(session: Session) -> Grant:
+            grant = self.store.grant(grant_id, session)
+            incidents = list(grant.incidents or [])
+            found = [i for i, recorded in enumerate(incidents) if recorded.id == incident_id]
+            if not found:
+                raise NotFound("incident", incident_id)
+            recorded = incidents[found[0]]
+            if recorded.response is not None:
+                raise StateConflict(f"安全事件 {incident_id} 已于 {recorded.response.on.isoformat()} 报告处置情况",
+                                    f"the response to incident {incident_id} was reported on {recorded.response.on.isoformat()}")
+            incidents[found[0]] = recorded.model_copy(update={"response": response})
+            return self._put_grant(session, grant.model_copy(update={"incidents": incidents}), "grant_incident_response",
+                                   {"incident": incident_id, "response": mask(response.model_dump(mode="json"), self.mask_paths)})
+
+        grant = self.store.transaction(work)
+        self.refresh(force=True)
+        return grant
+
+    @staticmethod
+    def owed_by(grant: Grant) -> list[dict[str, Any]]:
+        """What the requester still owes on a grant: the disposal a recorded end
+        of purpose calls for (art 27(1)) until reported done, and the response
+        to each incident (art 35(3)) until reported."""
+        owed: list[dict[str, Any]] = []
+        if grant.purpose_ended is not None and grant.disposed is None:
+            owed.append({"owed": "disposal", "regulation": "gdsr", "article": 27, "paragraph": 1, "since": grant.purpose_ended.on.isoformat(),
+                         "reason": grant.purpose_ended.reason, "disposal_requirement": grant.disposal_requirement,
+                         "message": {"zh": "共享目的已终了，须按提供部门的要求妥善处置所获数据并报告处置完成",
+                                     "en": "The purpose of sharing has ended: dispose of the data as the provider requires and report it done"}})
+        for incident in grant.incidents or []:
+            if incident.response is None:
+                owed.append({"owed": "incident_response", "regulation": "gdsr", "article": 35, "paragraph": 3, "since": incident.recorded_on.isoformat(),
+                             "incident": incident.id, "codes": incident.obligations,
+                             "message": {"zh": "发生安全事件，须立即启动应急预案、采取应急处置措施并向有关主管部门报告，完成后登记处置情况",
+                                         "en": "A security incident happened: start the emergency plan, take emergency measures, report to the competent departments, then record the response"}})
+        return owed
+
+    def owed(self) -> list[dict[str, Any]]:
+        """Every grant with something owed (see owed_by), each with its list."""
+        found = []
+        for grant in self.store.grants():
+            if items := self.owed_by(grant):
+                found.append({"grant": grant.id, "dataset": grant.dataset, "requester": grant.requester, "owed": items})
+        return found
 
     # --- usage records ----------------------------------------------------------
 

@@ -26,6 +26,7 @@ from typing import Any
 import regorus
 
 from engine.backend import CalendarReads
+from engine.errors import PolicyProblem
 
 Actions = frozenset[str] | None  # None: not provable, evaluate for every action
 
@@ -474,3 +475,146 @@ def calendar_readers(modules: list[tuple[str, str]], calendar_document: str = "c
                 stored |= docs - {calendar_document}
         result[package] = CalendarReads(None if fields is None else frozenset(fields), frozenset(stored))
     return result
+
+
+# --- `not` over a call: what OPA evaluates before the negation ---------------
+#
+# Measured with OPA v1.20 (opa-golib-python-bindings 0.4.4): OPA's compiler
+# rewrites each operand of a call that is a reference or another call into a
+# local assigned *before* the `not` (`not trim_space(input.c) != ""` runs as
+# `__l = input.c; __m = trim_space(__l); not neq(__m, "")`). When that operand
+# is undefined the whole body fails under OPA, where regorus (and the plain
+# reading) finds the `not` true. Every operator but `==`/`=` is such a call:
+# `!=`, `<`, `+`, `|`, and `in` (`internal.member_2`: `not input.x in s` with
+# no `input.x` is undefined under OPA); a computed key of a reference is lifted
+# the same way (`not data.g[input.k]`). `==`/`=` is unification: its plain
+# reference operands stay inside (`not input.x == "a"` means the same in both),
+# a call or a collection holding a reference does not. Operands that are local
+# variables or literals, and partial-set rules (always defined, empty at
+# worst), lift to the same value, so they are not flagged.
+
+_CALL_OPS = ("Call", "ArithExpr", "BinExpr", "Membership")
+_COLLECTIONS = ("Array", "Set", "Object")
+
+
+def _span(node: Any) -> dict | None:
+    return next(iter(node.values())).get("span") if isinstance(node, dict) and len(node) == 1 and isinstance(next(iter(node.values())), dict) else None
+
+
+class _NegatedCalls:
+    """The operands OPA would evaluate outside each `not` of one module."""
+
+    def __init__(self, ast: dict, source: str) -> None:
+        self.source = source.encode()  # regorus' spans count UTF-8 bytes
+        heads: dict[str, set[str]] = {}
+        for rule in ast.get("rules", []):
+            name = _head_root(rule)
+            kind = "Default" if "Default" in rule else next(iter(rule.get("Spec", {}).get("head", {"?": 0})))
+            if name:
+                heads.setdefault(name, set()).add(kind)
+        # Names that are references in OPA (not local variables): rules, imports.
+        self.refs = {name for name in heads} | {"input", "data"}
+        self.always_defined = {name for name, kinds in heads.items() if kinds == {"Set"}}
+        for imp in ast.get("imports", []):
+            target = _path(imp["refr"])
+            span = imp.get("as")
+            if target:
+                self.refs.add(self.source[span["start"]:span["end"]].decode() if isinstance(span, dict) else target[-1])
+
+    def text(self, node: Any) -> str:
+        span = _span(node)
+        return self.source[span["start"]:span["end"]].decode() if span else "?"
+
+    def _lifted_operand(self, node: Any) -> bool:
+        """Whether OPA evaluates this call operand before the `not` and it may be undefined."""
+        if not isinstance(node, dict):
+            return False
+        name = _var(node)
+        if name is not None:
+            return name in self.refs and name not in self.always_defined
+        if "RefDot" in node or "RefBrack" in node:
+            return True
+        if any(kind in node for kind in ("BoolExpr", *_CALL_OPS)):
+            return True
+        if any(kind in node for kind in _COLLECTIONS):
+            return self._holds_ref(node)
+        return False  # literals, comprehensions (always defined)
+
+    def _holds_ref(self, node: Any) -> bool:
+        if isinstance(node, list):
+            return any(self._holds_ref(item) for item in node)
+        if not isinstance(node, dict):
+            return False
+        if _var(node) is not None:
+            return self._lifted_operand(node)
+        if "RefDot" in node or "RefBrack" in node or any(kind in node for kind in _CALL_OPS):
+            return True
+        return any(self._holds_ref(value) for value in node.values())
+
+    def lifted(self, node: Any, found: list[Any]) -> None:
+        """Add to `found` each part of the negated expression `node` OPA lifts."""
+        if not isinstance(node, dict) or len(node) != 1:
+            return
+        kind, body = next(iter(node.items()))
+        if not isinstance(body, dict):
+            return
+        if kind in ("BoolExpr", "AssignExpr") and body.get("op") == "Eq":
+            for side in (body["lhs"], body["rhs"]):
+                if any(k in side for k in ("BoolExpr", *_CALL_OPS)) or (any(k in side for k in _COLLECTIONS) and self._holds_ref(side)):
+                    found.append(side)
+                else:
+                    self.lifted(side, found)
+            return
+        if kind in ("BoolExpr", *_CALL_OPS):
+            operands = body.get("params") if kind == "Call" else [body.get(k) for k in ("lhs", "rhs", "key", "value", "collection")]
+            for operand in operands or []:
+                if operand is not None and self._lifted_operand(operand):
+                    found.append(operand)
+            return
+        if kind in ("RefDot", "RefBrack"):
+            if kind == "RefBrack" and self._lifted_operand(body["index"]):
+                found.append(body["index"])  # `data.g[input.k]`: the key is evaluated first
+            base = body["refr"]
+            if isinstance(base, dict) and any(k in base for k in _CALL_OPS):
+                found.append(base)  # `f(x).y`: the call is evaluated first (OPA issue 7558)
+            else:
+                self.lifted(base, found)
+
+
+def negated_call_problems(modules: list[tuple[str, str]]) -> list[PolicyProblem]:
+    """Each `not` over an expression whose operands OPA evaluates before the
+    negation (see above): refused, as the rule would then mean something else
+    under OPA than under regorus."""
+    problems: list[PolicyProblem] = []
+    for path, text in modules:
+        for entry in _parsed(path, text):
+            module = _NegatedCalls(entry["ast"], entry["source"]["contents"])
+
+            def visit(node: Any) -> None:
+                if isinstance(node, list):
+                    for item in node:
+                        visit(item)
+                    return
+                if not isinstance(node, dict):
+                    return
+                negated = node.get("NotExpr")
+                if isinstance(negated, dict) and "expr" in negated:
+                    found: list[Any] = []
+                    module.lifted(negated["expr"], found)
+                    if found:
+                        span = negated["span"]
+                        # The line as written: a span ends before a string's closing quote.
+                        written = module.source.decode().splitlines()[span["line"] - 1].strip()
+                        parts = "、".join(f"`{module.text(part)}`" for part in found)
+                        parts_en = ", ".join(f"`{module.text(part)}`" for part in found)
+                        problems.append(PolicyProblem(path, span["line"], span["col"], (
+                            f"`{written}` 在 OPA 下含义不同：OPA 先在 `not` 之外求 {parts} 的值，其值未定义时整条规则体不成立，"
+                            f"而 regorus 判 `not` 为真；请把该表达式写成一条辅助规则再取反（如 `cause_stated if trim_space(…) != \"\"` 与 `not cause_stated`）"
+                            f" / `{written}` means something else under OPA: OPA evaluates {parts_en} before the `not`, so when it is "
+                            f"undefined the whole body fails where regorus finds the `not` true; put the expression in a helper rule and negate that "
+                            f"(`cause_stated if trim_space(…) != \"\"`, then `not cause_stated`)")))
+                for value in node.values():
+                    visit(value)
+
+            visit(entry["ast"].get("rules", []))
+    return problems

@@ -207,7 +207,10 @@ class RegorusBackend:
             regorus.regorus.Program.compile_from_modules("{}", modules, entry_points)
         except Exception as exc:
             return [problem_from_engine(str(exc), modules[0][0] if modules else "<none>")]
-        return []
+        # The bundle is served by OPA too: a form OPA reads otherwise is refused.
+        from .rego_guards import negated_call_problems
+
+        return negated_call_problems(modules)
 
     def action_guards(self, modules: list[tuple[str, str]], emitting: dict[str, tuple[str, ...]]) -> dict[str, frozenset[str] | None]:
         """For each package, the actions that can make it emit anything (None:

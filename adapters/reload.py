@@ -75,7 +75,7 @@ def _stamps(root: Path) -> tuple:
     """A cheap signature of every file that feeds the revision."""
     found = []
     if root.is_dir():
-        for pattern in ("*.rego", "*.json"):
+        for pattern in ("*.rego", "*.json", "*.yaml", "*.yml"):  # *.yaml: the statutory parameters
             for path in root.rglob(pattern):
                 try:
                     st = path.stat()

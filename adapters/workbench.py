@@ -152,7 +152,7 @@ def run_rego_tests_with_coverage(
     engine.set_enable_coverage(True)
     for path, text in policies.modules:
         engine.add_policy(path, text)
-    engine.add_data_json("{}")
+    engine.add_data_json(json.dumps(policies.root_data()))  # as engine.regotest: the parameters only
     results = []
     for package, name, file, line in discover(policies):
         try:
@@ -421,7 +421,7 @@ def impact(
     today: datetime | None = None,
 ) -> ImpactReport:
     """Replay every logged decision on `draft` (with the store's current
-    catalogue and grants) and compare outcome and violation codes with what was
+    catalogue and grants) and compare outcome, violation and breach codes with what was
     logged; then try a use within its terms for every active grant, under the
     live policies and the draft."""
     snapshot: DataSnapshot = store.snapshot()
@@ -455,17 +455,20 @@ def impact(
             report.skipped.append({"decision_id": entry.ref, "why": str(exc)})
             continue
         report.replayed += 1
-        before_codes = {v.get("code") for v in logged.get("violations", [])}
-        after_codes = {v.code for v in after.violations}
+        # Breaches count too: a changed deadline (a draft parameter) moves breaches, not denials.
+        logged_cited = [*logged.get("violations", []), *logged.get("breaches", [])]
+        after_cited = [*after.violations, *after.breaches]
+        before_codes = {v.get("code") for v in logged_cited}
+        after_codes = _cited(after)
         before_outcome = logged.get("outcome", "?")
         if before_outcome == after.outcome and before_codes == after_codes:
             report.unchanged += 1
             continue
         articles: set[str] = set()
-        for v in logged.get("violations", []):
+        for v in logged_cited:
             if v.get("code") in before_codes - after_codes and (key := _article_key(v.get("regulation"), v.get("article"))):
                 articles.add(key)
-        for v in after.violations:
+        for v in after_cited:
             if v.code in after_codes - before_codes and (key := _article_key(v.regulation, v.article)):
                 articles.add(key)
         report.changes.append(Change(
@@ -512,8 +515,12 @@ def synthetic_use(grant: Grant, at: datetime, entry: dict[str, Any] | None = Non
     return AccessEvent.model_validate(document)
 
 
+def _cited(decision: Any) -> set[str]:
+    return {v.code for v in [*decision.violations, *decision.breaches]}
+
+
 def _same(a: Any, b: Any) -> bool:
-    return a.outcome == b.outcome and {v.code for v in a.violations} == {v.code for v in b.violations}
+    return a.outcome == b.outcome and _cited(a) == _cited(b)
 
 
 def _check_grants(report: ImpactReport, grants: Iterable[Grant], snapshot: DataSnapshot, draft_engine: DecisionEngine,
@@ -550,10 +557,10 @@ AGGREGATE_BUNDLE_PATH = "govshare/aggregate.rego"
 
 def bundle_roots(policies: PolicySet) -> list[str]:
     """The top-level packages of every module, plus `govshare` (the data and the
-    aggregate live under it)."""
+    aggregate live under it) and the data roots beside it (`govshare_parameters`)."""
     from engine.metadata import parse_file
 
-    roots = {"govshare"}
+    roots = {"govshare", *policies.root_data()}
     for rego in policies.files:
         parsed = parse_file(rego)
         if parsed.package:
@@ -574,7 +581,7 @@ def bundle_members(policies: PolicySet, snapshot: DataSnapshot) -> dict[str, byt
     for rego in policies.files:
         members[rego.path] = rego.text.encode()
     members[AGGREGATE_BUNDLE_PATH] = policies.aggregate_module().encode()
-    members["data.json"] = snapshot.data_json(policies.data())
+    members["data.json"] = snapshot.data_json(policies.data(), policies.root_data())
     return members
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .policyset import PolicySet
 from .regotest import discover
-from .regulations import ENFORCEABLE, REGULATIONS, Article
+from .regulations import ENFORCEABLE, NOT_MARKED, REGULATIONS, Article
 
 # Scenario tags name articles: `@第25条` for the national regulation,
 # `@济源第33条` for the Jiyuan measures.
@@ -43,6 +43,8 @@ class ArticleRow:
     rules: list[str] = field(default_factory=list)  # codes
     tests: int = 0
     scenarios: list[Scenario] = field(default_factory=list)
+    # Why an article that touches an act of sharing carries no 须执行 mark (zh, en).
+    unmarked_reason: tuple[str, str] | None = None
 
 
 def read_scenarios(features_dir: Path, regulation: str = "gdsr") -> list[Scenario]:
@@ -70,8 +72,9 @@ def article_matrix(policies: PolicySet, features_dir: Path | None, regulation: s
     """One row per article of `regulation`: its rules, their Rego tests and the
     scenarios (none read when `features_dir` is None)."""
     law = REGULATIONS[regulation]
-    enforceable = {a for group in ENFORCEABLE.get(regulation, ()) for a in group}
-    rows = {n: ArticleRow(a, n in enforceable) for n, a in law.articles.items()}
+    enforceable = set(ENFORCEABLE.get(regulation, ()))
+    reasons = NOT_MARKED.get(regulation, {})
+    rows = {n: ArticleRow(a, n in enforceable, unmarked_reason=reasons.get(n)) for n, a in law.articles.items()}
     tests_by_package: dict[str, int] = defaultdict(int)
     for package, _, _, _ in discover(policies):
         tests_by_package[package.removesuffix("_test")] += 1
@@ -91,39 +94,41 @@ def article_matrix(policies: PolicySet, features_dir: Path | None, regulation: s
 @dataclass(frozen=True)
 class Gap:
     regulation: str
-    articles: str  # "13" or "31–32"
-    missing: str  # "rule" | "scenario"
+    articles: str  # the article's number, "31"
+    missing: str  # "rule" | "test" | "scenario"
 
     def text(self, lang: str) -> str:
         law = REGULATIONS[self.regulation]
         if lang == "zh":
-            what = "没有规则执行" if self.missing == "rule" else "没有场景证明"
+            what = {"rule": "没有规则执行", "test": "规则没有 Rego 测试", "scenario": "没有场景证明"}[self.missing]
             return f"《{law.name_zh}》第{self.articles}条：{what}"
-        what = "no rule enforces it" if self.missing == "rule" else "no scenario proves it"
+        what = {"rule": "no rule enforces it", "test": "its rules have no Rego test", "scenario": "no scenario proves it"}[self.missing]
         return f"{self.regulation} art {self.articles}: {what}"
 
 
 def gaps(rows: list[ArticleRow], regulation: str = "gdsr") -> list[Gap]:
-    """Enforceable article groups (any article of a group will do) with no rule
-    or no scenario."""
+    """Enforceable articles with no rule citing them, whose rules have no Rego
+    test, or that no tagged scenario proves."""
     by_number = {r.article.number: r for r in rows}
     found = []
-    for group in ENFORCEABLE.get(regulation, ()):
-        label = "–".join(str(a) for a in group) if len(group) <= 2 else "/".join(str(a) for a in group)
-        if not any(by_number[a].rules for a in group):
-            found.append(Gap(regulation, label, "rule"))
-        if not any(by_number[a].scenarios for a in group):
-            found.append(Gap(regulation, label, "scenario"))
+    for number in ENFORCEABLE.get(regulation, ()):
+        row = by_number[number]
+        if not row.rules:
+            found.append(Gap(regulation, str(number), "rule"))
+        elif not row.tests:
+            found.append(Gap(regulation, str(number), "test"))
+        if not row.scenarios:
+            found.append(Gap(regulation, str(number), "scenario"))
     return found
 
 
 def rule_gaps(policies: PolicySet) -> list[Gap]:
-    """The enforceable article groups, of every regulation, that no rule in
+    """The enforceable articles, of every regulation, that no rule in
     `policies` enforces: what `govshare articles` marks 须执行 with no rule."""
     return [gap for regulation in ENFORCEABLE
             for gap in gaps(article_matrix(policies, None, regulation), regulation) if gap.missing == "rule"]
 
 
 def gap_articles(gap: Gap) -> frozenset[int]:
-    """The article numbers of a gap's group ("31–32" → {31, 32})."""
+    """The article numbers of a gap ("31" → {31})."""
     return frozenset(int(n) for n in re.findall(r"\d+", gap.articles))

@@ -26,6 +26,7 @@ from .calendar import add_year_remedy, missing_years_text, years_in
 from .explain import explain_obligation, explain_violation
 from .models import BEIJING, AccessEvent, CatalogEntry, Decision, Grant, Obligation, Text, Violation
 from .metadata import RULE_KINDS
+from .parameters import not_in_force_text, set_value_remedy
 from .policyset import EVENT_DATE_QUERY, PolicySet
 from .regulations import REGULATIONS, Regulation, layers_for, liability_problem
 
@@ -69,11 +70,12 @@ class DataSnapshot:
                     index.setdefault(item["name"], []).append(entry_id)
         return {name: sorted(ids) for name, ids in index.items()}
 
-    def data_json(self, extra: dict[str, Any] | None = None) -> bytes:
+    def data_json(self, extra: dict[str, Any] | None = None, roots: dict[str, Any] | None = None) -> bytes:
         """`data.govshare` as the policies see it; `extra` adds what ships with
-        the policies (the calendar)."""
+        the policies (the calendar), `roots` what ships beside `govshare` (the
+        statutory parameters)."""
         document = {**(extra or {}), "catalog": self.catalog, "grants": self.grants, "field_index": self.field_index()}
-        return orjson.dumps({"govshare": document}, option=orjson.OPT_SORT_KEYS)
+        return orjson.dumps({**(roots or {}), "govshare": document}, option=orjson.OPT_SORT_KEYS)
 
     @property
     def revision(self) -> str:
@@ -94,9 +96,10 @@ class DataSnapshot:
     def withdrawn_grants(self) -> dict[tuple[str, str], str]:
         """(dataset, requester), compared as ids → a stored grant for that pair
         that is suspended or terminated (GDSR art 27(2)): what a platform's
-        own record must not reopen (nor one that ran out)."""
+        own record must not reopen (nor one that ran out, or whose purpose
+        ended, art 27(1))."""
         return {(comparable_id(g.get("dataset", "")), comparable_id(g.get("requester", ""))): i
-                for i, g in self.grants.items() if g.get("status") in ("suspended", "terminated", "expired")}
+                for i, g in self.grants.items() if withdrawal(g) is not None}
 
     @cached_property
     def entry_names(self) -> dict[tuple[str, str], str]:
@@ -113,7 +116,16 @@ _WITHDRAWN = {
     "suspended": (("已暂停（第二十七条第二款）", "整改完成、恢复授权后再用"), ("is suspended (art 27(2))", "Use it again once rectified and restored.")),
     "terminated": (("已终止（第二十七条第二款）", "确需使用的，重新提出共享申请"), ("is terminated (art 27(2))", "Apply for sharing again if the data is still needed.")),
     "expired": (("已超过使用时限", "确需继续使用的，重新提出共享申请"), ("has expired", "Apply for sharing again if the data is still needed.")),
+    "purpose_ended": (("的共享目的已终了（第二十七条第一款）", "按提供部门的要求处置数据；确需继续使用的，重新提出共享申请"),
+                      ("records the end of its purpose (art 27(1))", "Dispose of the data as the provider requires; apply again if it is still needed.")),
 }
+
+
+def withdrawal(grant: dict[str, Any]) -> str | None:
+    """Why a stored grant no longer serves a use (a key of _WITHDRAWN), or None."""
+    if grant.get("status") in ("suspended", "terminated", "expired"):
+        return grant["status"]
+    return "purpose_ended" if grant.get("purpose_ended") is not None else None
 
 
 def comparable_id(value: str) -> str:
@@ -242,8 +254,8 @@ class DecisionEngine:
         self.backend = backend
         self.snapshot = snapshot
         self.data_revision = snapshot.revision
-        self._policy_data = policies.data()
-        backend.load(policies.serving_modules, snapshot.data_json(self._policy_data), partitions=policies.partitions)
+        self._policy_data, self._policy_roots = policies.data(), policies.root_data()
+        backend.load(policies.serving_modules, snapshot.data_json(self._policy_data, self._policy_roots), partitions=policies.partitions)
         # Key the cache on the event's day, not its instant, only when the
         # source proves the policies read `at` through the date rules alone
         # and those rules, as loaded, give one date for any time of a day.
@@ -258,7 +270,7 @@ class DecisionEngine:
         return seen == {orjson.dumps(_TIMES_OF_ONE_DAY[0][:10])}
 
     def replace_data(self, snapshot: DataSnapshot) -> None:
-        self.backend.load(self.policies.serving_modules, snapshot.data_json(self._policy_data), partitions=self.policies.partitions)
+        self.backend.load(self.policies.serving_modules, snapshot.data_json(self._policy_data, self._policy_roots), partitions=self.policies.partitions)
         self.snapshot, self.data_revision = snapshot, snapshot.revision
         if self._cache is not None:
             with self._cache_lock:
@@ -320,7 +332,7 @@ class DecisionEngine:
         for dataset, requester in ((d, r) for d in sorted(datasets) for r in sorted({grant.requester, event.requester.department})):
             withdrawn = snapshot.withdrawn_grants.get((dataset, comparable_id(requester)))
             if withdrawn:
-                zh, en = _WITHDRAWN[snapshot.grants[withdrawn]["status"]]
+                zh, en = _WITHDRAWN[withdrawal(snapshot.grants[withdrawn])]
                 raise EventError(
                     "inline.grant",
                     f"“{requester}”对该数据的共享授权“{withdrawn}”{zh[0]}，不得以平台自带的授权继续使用；{zh[1]}",
@@ -404,6 +416,16 @@ class DecisionEngine:
                 f"{(remedy := add_year_remedy())[0]}，生效后重试。",
                 f"{remedy[1]} and retry once it is live.",
                 years=unknown,
+            ))
+        if missing := self.policies.parameters_missing(frozenset(r.key for r in layers), action, day):
+            zh, en = not_in_force_text(missing, day)
+            return self._indeterminate(base, _failure(
+                "GOVSHARE-PARAMETER-NOT-IN-FORCE",
+                f"{zh}，相关期限无法判断，不作推测，不能作出许可。",
+                f"{en}; the periods that depend on {'them' if len(missing) > 1 else 'it'} cannot be judged and are not guessed, so nothing can be allowed.",
+                f"{(remedy := set_value_remedy())[0]}，生效后重试。",
+                f"{remedy[1]}, and retry once it is live.",
+                parameters=missing, event_date=day.isoformat(),
             ))
         try:
             if input_json is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .lawtext import article_ref
 from .metadata import RuleMeta
 from .models import Obligation, Text, Violation
 
@@ -50,6 +51,7 @@ def explain_violation(meta: RuleMeta, facts: dict[str, Any]) -> Violation:
         remedy=render_text(meta.remedy, facts, meta.labels),
         facts=facts,
         rule=meta.package,
+        article_ref=article_ref(meta.regulation, meta.article),
     )
 
 

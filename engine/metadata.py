@@ -67,6 +67,9 @@ class RuleMeta:
     # GDSR 27(2): misuse by the grant's holder suspends the grant.
     suspends_grant: bool = False
     emits: frozenset[str] = frozenset()  # of RULE_KINDS
+    # The clause the rule enforces, copied from the official text of the cited
+    # article; the policy loader refuses a rule without one or with other words.
+    quote: str | None = None
 
     @property
     def citation(self) -> str:
@@ -214,6 +217,7 @@ def rule_meta(parsed: ParsedFile, path: str) -> tuple[RuleMeta | None, list[Poli
             labels=labels,
             suspends_grant=custom.get("suspends_grant") is True,
             emits=parsed.emits,
+            quote=str(custom["quote"]) if custom.get("quote") is not None else None,
         ),
         problems,
     )

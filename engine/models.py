@@ -49,6 +49,10 @@ Name = Annotated[str, StringConstraints(max_length=NAME_MAX_LENGTH), _refusing(_
 FreeText = Annotated[str, StringConstraints(max_length=TEXT_MAX_LENGTH), _refusing(_CONTROL_BUT_LAYOUT)]
 
 
+# How an act of sharing travels (arts 31-32; Jiyuan arts 9, 30-31, 57(7)).
+Channel = Literal["platform", "direct", "standalone"]
+
+
 class Action(str, Enum):
     """Each step of sharing a platform can ask about."""
 
@@ -69,6 +73,7 @@ class Action(str, Enum):
     interface = "interface"  # 数据生产部门按主管部门要求向数据中台提供服务接口（地方规定，如济源办法第八条第二款）
     objection = "objection"  # 公民、法人和其他组织对开放目录的异议（更正申请）及其答复（地方规定，如济源办法第四十条）
     dispute = "dispute"  # 需求部门与提供部门之间的共享争议提请协调或决定（第二十八条）
+    incident = "incident"  # 需求部门使用共享数据过程中发生的安全事件（第三十四条第二款、第三十五条第三款）
 
 
 class ShareAttribute(str, Enum):
@@ -129,11 +134,32 @@ class Requester(_Model):
         default=None, description="行政层级 / administrative level"
     )
     region: Id | None = Field(default=None, description="行政区划代码 / region code", examples=["419001"])
+    unit: Name | None = Field(
+        default=None, description="本部门中实际使用数据的单位或内设机构（对照授权的使用范围，第二十五条第一款）"
+                                  " / the unit or office of the department that uses the data (checked against the grant's scope of use)",
+        examples=["社会救助科"],
+    )
     unit_head_approved: bool | None = Field(
         default=None,
         description="本部门政务数据共享工作机构负责人是否同意（第二十条第二款）/ approved by the head of the requester's data-sharing unit",
     )
     contractor: Contractor | None = Field(default=None, description="代为操作的受托方（第三十六条）/ contractor acting for the department")
+
+
+class UseScope(_Model):
+    """使用范围 (art 20(2)): who and where within the requesting department the
+    data is used. It is what a grant's scope limits (art 25(1)); the data items
+    applied for are a separate part of the application (`fields`)."""
+
+    units: list[Name] = Field(default_factory=list, description="使用数据的单位或内设机构 / units or offices that use the data",
+                              examples=[["社会救助科"]])
+    regions: list[Id] = Field(default_factory=list, description="使用的区域（行政区划代码）/ areas of use (region codes)",
+                              examples=[["419001"]])
+    businesses: list[FreeText] = Field(default_factory=list, description="使用的业务事项 / business the data serves",
+                                       examples=[["最低生活保障审核确认"]])
+
+    def stated(self) -> bool:
+        return bool(self.units or self.regions or self.businesses)
 
 
 class Contractor(_Model):
@@ -205,12 +231,84 @@ class CatalogEntry(_Model):
     )
 
 
+# Art 27(1): why the purpose of sharing has ended.
+PurposeEndReason = Literal["achieved", "impossible", "unnecessary"]  # 已实现 / 无法实现 / 为实现共享目的不再必要
+
+
+class PurposeEnded(_Model):
+    """Art 27(1) on a grant: its purpose of sharing has ended, so the data
+    obtained under it is to be disposed of as the provider requires."""
+
+    reason: PurposeEndReason = Field(description="achieved：共享目的已实现；impossible：无法实现；unnecessary：为实现共享目的不再必要")
+    on: date = Field(description="报告或认定之日 / day it was reported or found")
+    reported_by: Literal["requester", "provider", "competent"] = Field(
+        description="requester：需求部门报告；provider：提供部门认定；competent：政务数据共享主管部门认定 / who reported or found it")
+    department: Name | None = Field(default=None, description="报告或认定的部门（取自授权与目录，不取自请求）/ that department, from the grant and catalogue")
+    note: FreeText | None = Field(default=None, description="说明 / note")
+
+
+class DisposalDone(_Model):
+    """The requester's report that the data obtained under a grant has been
+    disposed of as the provider requires (art 27(1)): what the end of its
+    purpose made owed is done."""
+
+    on: date = Field(description="处置完成之日 / day disposed of")
+    method: Name = Field(min_length=1, description="处置方式 / how it was disposed of", examples=["delete"])
+    decision_id: Id = Field(description="处置决策编号 / the decision that allowed it")
+
+
+# Art 34(2): what happened to shared data in the requester's hands.
+IncidentKind = Literal["tampering", "destruction", "leak", "illegal_use"]  # 篡改 / 破坏 / 泄露 / 非法利用
+
+
+class SecurityIncident(_Model):
+    kind: IncidentKind = Field(description="tampering：篡改；destruction：破坏；leak：泄露；illegal_use：非法利用（第三十四条第二款）")
+    occurred_at: datetime = Field(description="发生时间 / when it happened")
+    description: FreeText = Field(min_length=1, description="经过 / what happened")
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _assume_beijing(cls, value: datetime) -> datetime:
+        # Compared with the time it is recorded at: no offset means Beijing time.
+        try:
+            return (value if value.tzinfo else value.replace(tzinfo=BEIJING)).astimezone(BEIJING)
+        except OverflowError:
+            raise ValueError("时间超出可表示的范围 / the time is out of range once converted to Beijing time") from None
+
+
+class IncidentResponse(_Model):
+    """What art 35(3) requires once a security incident happens, reported done."""
+
+    on: date = Field(description="报告之日 / day reported")
+    emergency_plan_started: Literal[True] = Field(description="已启动应急预案 / the emergency plan was started")
+    measures: FreeText = Field(min_length=1, description="采取的应急处置措施 / the emergency measures taken")
+    reported_to: list[Name] = Field(min_length=1, description="已报告的有关主管部门 / the competent departments reported to")
+
+
+class GrantIncident(SecurityIncident):
+    """A security incident recorded on a grant, with what it was cited as."""
+
+    id: Id = Field(description="事件编号 / incident id")
+    recorded_on: date = Field(description="登记之日 / day recorded")
+    reported_by: Literal["requester", "provider", "competent"] = Field(
+        description="requester：需求部门报告；provider：提供部门发现；competent：主管部门发现 / who reported or found it")
+    department: Name | None = Field(default=None, description="报告或发现的部门（取自授权与目录）/ that department, from the grant and catalogue")
+    decision_id: Id = Field(description="登记决策编号 / the decision that cited it")
+    breaches: list[Name] = Field(default_factory=list, description="引用的违规代码 / the breaches it was cited as")
+    obligations: list[Name] = Field(default_factory=list, description="随之产生的义务代码（第三十五条第三款）/ the duties it gave rise to")
+    response: IncidentResponse | None = Field(default=None, description="应急处置与报告情况；未报告为空 / the response reported; empty until then")
+
+
 class Grant(_Model):
     id: Id = Field(min_length=1, description="授权编码 / grant id", examples=["g-2026-0001"])
     dataset: Id = Field(min_length=1, description="目录编码 / dataset")
     requester: Name = Field(min_length=1, description="被授权的需求部门 / department granted")
     fields: list[Name] = Field(default_factory=list, description="获准的数据项 / fields granted")
     purposes: list[FreeText] = Field(default_factory=list, description="获准的使用用途 / purposes granted")
+    use_scope: UseScope | None = Field(
+        default=None, description="获准的使用范围（第二十条第二款、第二十五条第一款）；未记录的，以被授权部门为限"
+                                  " / scope of use granted; none recorded: the department granted, as a whole",
+    )
     scenario: FreeText | None = Field(default=None, description="使用场景 / usage scenario")
     method: Method | None = Field(default=None, description="共享方式 / method granted")
     valid_from: date | None = None
@@ -223,6 +321,10 @@ class Grant(_Model):
         default=None, description="提供部门对目的实现后处置的要求（第二十七条第一款）/ how the provider requires the data be disposed of",
         examples=["delete"],
     )
+    purpose_ended: PurposeEnded | None = Field(
+        default=None, description="共享目的已实现、无法实现或不再必要（第二十七条第一款）；此后不得再使用，须按要求处置 / the purpose has ended: no more use, disposal owed")
+    disposed: DisposalDone | None = Field(default=None, description="已按要求处置的报告；目的终了而未报告处置的，处置仍待完成 / disposal reported done")
+    incidents: list[GrantIncident] | None = Field(default=None, description="使用中发生的安全事件（第三十四条第二款）/ security incidents in use")
 
 
 class Extension(_Model):
@@ -254,6 +356,13 @@ class Reply(_Model):
 class Verification(_Model):
     received_on: date = Field(description="提供部门收到校核申请之日（第二十六条）")
     handled_on: date | None = Field(default=None, description="核实、更正并反馈之日；未处理则为空")
+    decided_on: date | None = Field(
+        default=None, description="作出是否更正的决定并告知主管部门之日（济源办法第二十四条）；未单独写明的，以 handled_on 为告知之日"
+                                  " / day the decision on correction was made and reported (Jiyuan art 24); unstated: handled_on is that day",
+    )
+    correcting: bool | None = Field(
+        default=None, description="是否决定更正；决定更正的，自决定之日起计更正期限 / whether the decision is to correct (the correction period runs from it)",
+    )
 
 
 class Disposal(_Model):
@@ -366,17 +475,28 @@ class AccessEvent(_Model):
     purpose: FreeText | None = Field(default=None, description="使用用途 / purpose", examples=["社会救助资格审核"])
     legal_basis: FreeText | None = Field(default=None, description="使用依据 / legal basis", examples=["《社会救助暂行办法》第十一条"])
     scenario: FreeText | None = Field(default=None, description="使用场景 / usage scenario", examples=["最低生活保障申请审核"])
+    use_scope: UseScope | None = Field(default=None, description="action=apply 时申请的使用范围（第二十条第二款）/ scope of use applied for")
     method: Method | None = Field(default=None, description="共享方式 / method")
     use_until: date | None = Field(default=None, description="使用时限（申请时）/ requested time limit of use")
     grant: Id | None = Field(default=None, description="所依据的共享授权 / approved application relied on", examples=["g-2026-0001"])
     recipient: Recipient = Field(default_factory=Recipient, description="数据去向 / where the data goes")
-    channel: Literal["platform", "direct"] = Field(default="platform", description="经一体化平台或点对点 / channel")
+    channel: Channel = Field(
+        default="platform",
+        description="platform：经全国一体化政务大数据体系（济源：示范区数据中台）；direct：点对点；standalone：未纳入体系的自建共享交换系统（第三十一条）"
+                    " / platform: through the integrated system (Jiyuan: the data hub); direct: point to point; standalone: a self-built exchange system outside it (art 31)",
+    )
+    channel_basis: LegalBasis | None = Field(
+        default=None,
+        description="channel=standalone 时，另有规定的法律、行政法规（第三十一条“除法律、行政法规另有规定外”）"
+                    " / for channel=standalone, the law or administrative regulation that provides otherwise (art 31)",
+    )
     entry: CatalogEntry | None = Field(default=None, description="action=catalog 时待发布的目录条目 / entry to publish")
     catalog_update: CatalogUpdate | None = Field(default=None, description="目录更新的时间节点（第十七条）")
     application: ApplicationState | None = Field(default=None, description="所涉共享申请 / the application concerned")
     reply: Reply | None = Field(default=None, description="action=reply 时的答复 / the provider's answer")
     verification: Verification | None = Field(default=None, description="action=verify 时的校核申请")
     disposal: Disposal | None = Field(default=None, description="action=dispose 时的处置")
+    incident: SecurityIncident | None = Field(default=None, description="action=incident 时发生的安全事件（第三十四条第二款）/ the security incident")
     service_change: ServiceChange | None = Field(default=None, description="action=terminate/change 时的理由与程序")
     record: UsageRecord | None = Field(default=None, description="action=records 时所删除的使用记录")
     return_conditions: list[FreeText] = Field(default_factory=list, description="action=return 时上级附加的条件（第二十四条）")
@@ -424,6 +544,11 @@ class Violation(BaseModel):
     remedy: Text = Field(description="整改建议 / what to do")
     facts: dict[str, Any] = Field(default_factory=dict, description="规则给出的事实 / facts the rule found")
     rule: str = Field(description="Rego 包 / Rego package", examples=["gdsr.transfer.third_party"])
+    article_ref: str | None = Field(
+        default=None,
+        description="条文原文的稳定引用：GET /v1/articles/{regulation}/{article}，控制台 #gdsr-25 / stable reference to the article's official text",
+        examples=["gdsr-25"],
+    )
 
 
 class Obligation(BaseModel):

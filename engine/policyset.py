@@ -7,6 +7,7 @@ real article, is refused as a whole: the service does not start on it.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +17,8 @@ from .calendar import WorkingCalendar, load_calendar
 from .errors import PolicyError, PolicyProblem
 from .metadata import EMITTED_RULE, RULE_KINDS, RegoFile, RuleMeta, parse_file, placeholders, rule_meta
 from .models import Action
+from .parameters import PARAMETERS_DIR, Parameters, load_parameters, parameter_reads
+from .lawtext import quote_problem
 from .regulations import REGULATIONS, liability_problem
 
 AGGREGATE_PACKAGE = "govshare.aggregate"
@@ -52,10 +55,28 @@ class PolicySet:
     calendar_reads: dict[str, CalendarReads] | None = None
     revision: str = ""
     calendar: WorkingCalendar = field(default_factory=WorkingCalendar)
+    # The statutory numbers (policies/data/parameters), and which of them each
+    # package reads (engine/parameters.py).
+    parameters: Parameters = field(default_factory=Parameters)
+    parameter_reads: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def data(self) -> dict:
         """Data that ships with the policies (not the catalogue): `data.govshare.calendar`."""
         return {"calendar": self.calendar.as_data()}
+
+    def root_data(self) -> dict:
+        """Data that ships with the policies under roots of its own: `data.govshare_parameters`."""
+        return {"govshare_parameters": self.parameters.as_data()}
+
+    def parameters_missing(self, layers: frozenset[str], action: str, day: date) -> list[str]:
+        """The parameters a decision of `action` under `layers` on `day` may
+        read (through the rules in force it reaches, and the libraries) that
+        have no value in force that day."""
+        if self.parameters.complete_on(day, {n for found in self.parameter_reads.values() for n in found}):
+            return []  # the usual case: every parameter read has a value that day
+        names = {n for p, found in self.parameter_reads.items() for n in found
+                 if p not in self.rules or (self.rules[p].regulation in layers and self.reaches(p, action) and self.rules[p].in_force(day))}
+        return self.parameters.missing_on(names, day)
 
     @property
     def modules(self) -> list[tuple[str, str]]:
@@ -209,7 +230,7 @@ def revision_of(root: Path, files: list[RegoFile]) -> str:
     """Content hash of everything that decides: every policy and every data file
     shipped beside them."""
     digest = hashlib.sha256()
-    data_files = sorted(p for p in root.rglob("*.json") if p.is_file()) if root.is_dir() else []
+    data_files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".json", ".yaml", ".yml")) if root.is_dir() else []
     for path, content in [(f.path, f.text.encode()) for f in files] + [(p.relative_to(root).as_posix(), p.read_bytes()) for p in data_files]:
         digest.update(path.encode())
         digest.update(b"\0")
@@ -264,6 +285,12 @@ def load_policy_set(root: Path | str, backend: RegoBackend) -> PolicySet:
         policy_set.calendar = load_calendar(root / CALENDAR_DIR)
     except PolicyError as exc:
         problems.extend(exc.problems)
+    try:
+        policy_set.parameters = load_parameters(root / PARAMETERS_DIR, root)
+        policy_set.parameter_reads, found = parameter_reads([(f.path, f.text) for f in files if not f.is_test], policy_set.parameters)
+        problems.extend(found)
+    except PolicyError as exc:
+        problems.extend(exc.problems)
     if not problems:
         # Compile everything, including tests: an unknown builtin or a syntax
         # error anywhere refuses the set.
@@ -297,6 +324,8 @@ def _check_citation(meta: RuleMeta) -> list[PolicyProblem]:
         problem(f"a {meta.regulation} rule belongs under policies/{regulation.policy_dir}/ (layers are chosen by where rules live and what they cite)")
     if meta.article not in regulation.articles:
         problem(f"{meta.regulation} has no article {meta.article} (articles 1–{max(regulation.articles)}): a rule must cite a real article")
+    elif why := quote_problem(meta.regulation, meta.article, meta.quote):
+        problem(why)
     if meta.liability is not None and (why := liability_problem(regulation, meta.liability)):
         problem(why)
     expected = EMITTED_RULE.get(meta.severity)

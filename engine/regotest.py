@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -45,8 +46,10 @@ def run_rego_tests(
     backend: RegoBackend,
     on_result: Callable[[RegoTestResult], None] | None = None,
 ) -> list[RegoTestResult]:
-    """Evaluate every test rule with empty data; a test passes only if it is `true`."""
-    backend.load(policies.modules, "{}")
+    """Evaluate every test rule with no data but the statutory parameters (so
+    a test that replaces `data.govshare` still reads the shipped values); a
+    test passes only if it is `true`."""
+    backend.load(policies.modules, json.dumps(policies.root_data()))
     results = []
     for package, name, file, line in discover(policies):
         try:

@@ -191,7 +191,7 @@ _JIYUAN_TITLES = {
 # governs an action must have a rule for it: `dispute` is left to the GDSR
 # (art 28), and a dispute dated before it took effect is not judged.
 _GDSR_ACTIONS = frozenset({"catalog", "apply", "reply", "deliver", "use", "transfer", "collect", "return", "verify",
-                           "dispose", "terminate", "change", "records", "dispute"})
+                           "dispose", "terminate", "change", "records", "dispute", "incident"})
 _JIYUAN_ACTIONS = frozenset({"catalog", "apply", "reply", "deliver", "use", "transfer", "collect", "return", "verify",
                              "records", "open", "interface", "objection"})
 
@@ -215,13 +215,11 @@ def layers_for(jurisdiction: str | None, on: date) -> list[Regulation]:
     return [r for r in REGULATIONS.values()
             if (r.jurisdiction is None or r.jurisdiction == jurisdiction) and r.effective_from <= on]
 
-# The GDSR obligations an access engine can enforce (articles-doc section 4).
-# Each group must have at least one rule and one scenario; where two articles
-# state one duty (31–32: share through the integrated system; 34–35: controls
-# follow the classification grade), either may carry the citation.
-ENFORCEABLE_GDSR: tuple[tuple[int, ...], ...] = (
-    (3,), (13,), (14,), (15,), (16,), (17,), (19,), (20,), (21,), (22,), (24,), (25,),
-    (26,), (27,), (28,), (29,), (31, 32), (34, 35), (36,), (37,),
+# The GDSR articles an access engine can enforce (articles-doc section 4), each
+# marked 须执行 by `govshare articles`: every one needs a rule citing it, Rego
+# tests of that rule and a scenario tagged with it.
+ENFORCEABLE_GDSR: tuple[int, ...] = (
+    3, 13, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28, 29, 31, 32, 34, 35, 36, 37,
 )
 
 _LIABILITY = re.compile(r"^(?P<article>\d+)(?:\((?P<item>\d+)\))?$")
@@ -243,11 +241,24 @@ def liability_problem(regulation: Regulation, liability: str) -> str | None:
     return None
 
 
-# The Jiyuan measures' duties an access engine can enforce (issue list of the
-# local layer); each group needs a rule and a scenario. 8: interface extension
-# (8(2)); 40: reply to an objection to the open-data catalogue (40(3)).
-ENFORCEABLE_JIYUAN: tuple[tuple[int, ...], ...] = (
-    (8,), (9, 30, 31, 57), (15, 32), (14, 32), (33,), (28,), (19,), (24,), (36,), (38, 39, 41), (40,),
-)
+# The Jiyuan measures' articles an access engine can enforce, each marked
+# 须执行 as above. 8: interface extension (8(2)); 31: no other cross-department
+# platform (31(2)); 40: reply to an objection to the open-data catalogue (40(3)).
+ENFORCEABLE_JIYUAN: tuple[int, ...] = (8, 9, 19, 24, 28, 31, 32, 33, 36, 38, 39, 40, 41, 57)
 
-ENFORCEABLE: dict[str, tuple[tuple[int, ...], ...]] = {"gdsr": ENFORCEABLE_GDSR, "jiyuan": ENFORCEABLE_JIYUAN}
+ENFORCEABLE: dict[str, tuple[int, ...]] = {"gdsr": ENFORCEABLE_GDSR, "jiyuan": ENFORCEABLE_JIYUAN}
+
+# Articles that state a duty an access decision touches but carry no mark, and
+# why (zh, en): the duty is enforced under the article named, so one act is
+# not reported twice, or the rest of the article is not about an act of sharing.
+NOT_MARKED: dict[str, dict[int, tuple[str, str]]] = {
+    "gdsr": {},
+    "jiyuan": {
+        14: ("“不予共享类须有法律、行政法规或党中央、国务院政策依据”与第三十二条第二款第一项相同，由 JY-32-RESTRICTION-BASIS 执行；其余是编目要求，不是共享行为",
+             "its basis for the not-shareable class is art 32(2) item 1's, enforced by JY-32-RESTRICTION-BASIS; the rest is how to compile a catalogue, not an act of sharing"),
+        15: ("基础信息项无条件共享与第三十二条第二款第二项相同，由 JY-32-BASE-ITEMS 执行；其余是建设、维护分工，不是共享行为",
+             "unconditional sharing of base items is art 32(2) item 2's, enforced by JY-32-BASE-ITEMS; the rest assigns building and upkeep, not an act of sharing"),
+        30: ("“通过数据中台实现数据共享”由第九条、第五十七条第七项执行（JY-9-*、JY-57-HUB-ONLY）",
+             "sharing through the hub is enforced under art 9 and art 57 item 7 (JY-9-*, JY-57-HUB-ONLY)"),
+    },
+}

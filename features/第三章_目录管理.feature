@@ -24,16 +24,18 @@
     假如 数据集 "<数据集>" 在目录中属于 "不予共享" 类
     当 示范区民政局 <行为>数据集 "<数据集>" 的数据项 "<数据项>"
     那么 决策结果为 "deny"
+    而且 违规仅为 <违规>
     而且 违规包含 "GDSR-14-NOT-SHAREABLE"，引用第14条第3项，责任条款 "40(7)"
     而且 中文说明包含 "“<名称>”属于不予共享类"
     而且 英文说明包含 "not-shareable class"
 
+    # 使用、提供时未凭任何授权（第二十条），向第三方提供也未经提供部门同意（第二十五条第一款）：一并列出。
     例子:
-      | 行为         | 数据集                    | 数据项                      | 名称                     |
-      | 申请使用     | ds-census-individual      | name、id_number             | 人口普查个人资料         |
-      | 申请使用     | ds-statistical-microdata  | respondent_name、uscc       | 统计调查对象个体资料     |
-      | 使用         | ds-juvenile-record-sealed | name、case_no               | 未成年人犯罪记录封存信息 |
-      | 向第三方提供 | ds-juvenile-record-sealed | name                        | 未成年人犯罪记录封存信息 |
+      | 行为         | 数据集                    | 数据项                      | 名称                     | 违规                                                                      |
+      | 申请使用     | ds-census-individual      | name、id_number             | 人口普查个人资料         | "GDSR-14-NOT-SHAREABLE"                                                   |
+      | 申请使用     | ds-statistical-microdata  | respondent_name、uscc       | 统计调查对象个体资料     | "GDSR-14-NOT-SHAREABLE"                                                   |
+      | 使用         | ds-juvenile-record-sealed | name、case_no               | 未成年人犯罪记录封存信息 | "GDSR-14-NOT-SHAREABLE"、"GDSR-20-GRANT-REQUIRED"                         |
+      | 向第三方提供 | ds-juvenile-record-sealed | name                        | 未成年人犯罪记录封存信息 | "GDSR-14-NOT-SHAREABLE"、"GDSR-20-GRANT-REQUIRED"、"GDSR-25-THIRD-PARTY"  |
 
   @第14条 @第14条第3项 @不予共享类
   场景: 提供部门同意共享不予共享类数据的，拒绝，追究提供部门责任；不同意的答复照常作出
@@ -202,6 +204,7 @@
     假如 示范区民政局 持有授权 "g-2026-0001"
     当 它以用途 "社会救助资格审核" 使用数据集 "ds-not-in-catalogue" 的数据项 "name"
     那么 决策结果为 "deny"
+    而且 违规仅为 "GDSR-16-PUBLISHED-CATALOGUE"、"GDSR-20-GRANT-REQUIRED"
     而且 违规包含 "GDSR-16-PUBLISHED-CATALOGUE"，引用第16条第2款，不涉及责任条款
     而且 中文说明包含 "目录中没有该编码"
 

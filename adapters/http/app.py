@@ -340,7 +340,7 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> JSONResponse:
-        names = {"catalog entry": "目录条目", "grant": "共享授权", "application": "共享申请", "usage record": "使用记录"}
+        names = {"catalog entry": "目录条目", "grant": "共享授权", "application": "共享申请", "usage record": "使用记录", "incident": "安全事件"}
         return JSONResponse(error_body("not_found", f"没有{names.get(exc.kind, exc.kind)} {exc.ref}。", f"No {exc.kind} {exc.ref}."), status_code=404)
 
     @app.exception_handler(StateConflict)

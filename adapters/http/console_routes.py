@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, RedirectResponse
 
 from engine.articles import article_matrix
+from engine.lawtext import article_ref, article_text
 from engine.models import BEIJING
 from engine.regulations import REGULATIONS
 
@@ -143,12 +144,18 @@ def console_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
                 chapter = chapters.setdefault(number, {"number": number, "title": {"zh": zh, "en": en}, "articles": [],
                                                        "counts": {"articles": 0, "rules": 0, "scenarios": 0}})
                 rules = [by_code[code] for code in row.rules]
+                official = article_text(key, row.article.number)
                 chapter["articles"].append({
                     "number": row.article.number,
                     "title": {"zh": row.article.zh, "en": row.article.en},
+                    # the official text beside the rules, and the reference a violation's article_ref names
+                    "ref": article_ref(key, row.article.number),
+                    "text": official.text if official else None,
                     "enforceable": row.enforceable,
+                    "unmarked_reason": {"zh": row.unmarked_reason[0], "en": row.unmarked_reason[1]} if row.unmarked_reason else None,
                     "rules": [{"code": m.code, "package": m.package, "file": m.file, "title": {"zh": m.title.zh, "en": m.title.en},
-                               "paragraph": m.paragraph, "item": m.item, "severity": m.severity, "liability": m.liability}
+                               "paragraph": m.paragraph, "item": m.item, "severity": m.severity, "liability": m.liability,
+                               "quote": m.quote}
                               for m in rules],
                     "tests": row.tests,
                     "scenarios": [{"feature": s.feature, "line": s.line, "name": s.name} for s in row.scenarios],
@@ -173,6 +180,25 @@ def console_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
                 summary="条例地图：章 → 条 → 规则 → 场景 / chapters → articles → rules → scenarios")
     async def regulation_map_endpoint() -> dict[str, Any]:
         return regulation_map()
+
+    @router.get("/v1/articles/{regulation}/{number}", dependencies=[catalog_read], tags=[TAG],
+                summary="条文原文及执行它的规则 / an article's official text and the rules that enforce it",
+                description="违规的 article_ref（如 gdsr-25）即 /v1/articles/gdsr/25。\n\n"
+                            "A violation's article_ref (e.g. gdsr-25) names /v1/articles/gdsr/25.")
+    async def article_endpoint(regulation: str, number: int) -> dict[str, Any]:
+        law = REGULATIONS.get(regulation)
+        official = article_text(regulation, number) if law else None
+        if law is None or official is None or number not in law.articles:
+            raise NotFound("article", f"{regulation}/{number}")
+        heading = law.articles[number]
+        rules = sorted((m for m in lifecycle.engine.policies.rules.values() if m.regulation == regulation and m.article == number),
+                       key=lambda m: m.code)
+        return {"regulation": regulation, "number": number, "ref": official.anchor,
+                "law": {"zh": law.name_zh, "en": law.name_en}, "title": {"zh": heading.zh, "en": heading.en},
+                "text": official.text,
+                "paragraphs": [{"number": p.number, "text": p.lead, "items": list(p.items)} for p in official.paragraphs],
+                "rules": [{"code": m.code, "package": m.package, "paragraph": m.paragraph, "item": m.item,
+                           "title": {"zh": m.title.zh, "en": m.title.en}, "quote": m.quote} for m in rules]}
 
     @router.get("/v1/rules/{package}/source", dependencies=[catalog_read], tags=[TAG],
                 summary="规则源代码（Rego）及其测试 / a rule's Rego source and its tests")

@@ -4,7 +4,9 @@ Every scenario builds one access event as a plain dict (the `event` fixture),
 sends it to POST /v1/decisions with the shared `client` fixture, and checks the
 decision JSON: outcome, allow, the violation codes and their citations
 (article / paragraph / item / liability), the bilingual messages and the
-obligations.
+obligations. The 那么 steps must name every violation and breach code of each
+decision, no more and no fewer (`Outcome.assert_complete`, run when the next
+decision arrives and after the scenario).
 
 "Given" steps that describe the demo catalogue (a grant is suspended, a dataset
 is not shareable, ...) do not change anything: they check the stored demo data,
@@ -78,6 +80,7 @@ APPLICATION_ITEMS = {
     "使用依据": "legal_basis",
     "使用场景": "scenario",
     "使用用途": "purpose",
+    "使用范围": "use_scope",
     "申请的数据项": "fields",
     "共享方式": "method",
     "使用时限": "use_until",
@@ -88,6 +91,7 @@ APPLICATION_ITEMS = {
 COMPLETE_APPLICATION = {
     "legal_basis": "《社会救助暂行办法》第十一条",
     "scenario": "最低生活保障申请审核",
+    "use_scope": {"units": ["社会救助科"]},
     "purpose": "社会救助资格审核",
     "method": "api",
     "use_until": "2026-12-31",
@@ -145,14 +149,67 @@ def event() -> dict[str, Any]:
             "pi_basis": PI_BASIS, "controls": list(GRADE_CONTROLS)}
 
 
+VIOLATIONS, BREACHES = "violations", "breaches"
+KIND_NAMES = {VIOLATIONS: ("违规", "violations"), BREACHES: ("已发生违规", "breaches")}
+
+
+def completeness_problem(kind: str, named: set[str], actual: set[str]) -> str | None:
+    """Why the codes the 那么 steps named are not exactly the decision's, or None.
+
+    A scenario is right for the right reasons only if it states every code the
+    decision carries: an unnamed code may be a rule firing where the law does
+    not apply, and a named code that is absent is a rule that no longer fires."""
+    unnamed, absent = sorted(actual - named), sorted(named - actual)
+    if not unnamed and not absent:
+        return None
+    zh, en = KIND_NAMES[kind]
+    lines = [f"{zh}不完整 / {en} incomplete: 那么步骤列出 {sorted(named)}，决策实际为 {sorted(actual)}"
+             f" / the 那么 steps name {sorted(named)}, the decision has {sorted(actual)}"]
+    if unnamed:
+        lines.append(f"  多出（决策中有、场景未列出）/ extra (in the decision, not named): {unnamed}")
+    if absent:
+        lines.append(f"  缺少（场景列出、决策中没有）/ missing (named, not in the decision): {absent}")
+    return "\n".join(lines)
+
+
 class Outcome:
-    """What the last request returned, and which violations / obligation the
-    following "而且 …说明包含" steps talk about."""
+    """What the last request returned, which violations / obligation the
+    following "而且 …说明包含" steps talk about, and which codes the 那么 steps
+    have named so far.
+
+    Every step that names a code (`with_code`, `breach_with_code`) or states a
+    whole set (`state`) records it; when a new decision replaces this one, and
+    at the end of the scenario, `assert_complete` requires the named codes to be
+    exactly the decision's, violations and breaches separately. A decision whose
+    codes no step names must therefore have none."""
 
     def __init__(self) -> None:
         self.decision: dict[str, Any] | None = None
         self.focus: list[dict[str, Any]] = []
         self.obligation: dict[str, Any] | None = None
+        self.named: dict[str, set[str]] = {VIOLATIONS: set(), BREACHES: set()}
+
+    def record(self, decision: dict[str, Any]) -> None:
+        """A new decision: the previous one must have been fully stated first."""
+        self.assert_complete()
+        self.decision = decision
+        self.focus, self.obligation = [], None
+        self.named = {VIOLATIONS: set(), BREACHES: set()}
+
+    def assert_complete(self) -> None:
+        # A request refused before any rule ran (HTTP 422) carries no codes to state.
+        if self.decision is None or VIOLATIONS not in self.decision:
+            return
+        problems = [
+            problem
+            for kind in (VIOLATIONS, BREACHES)
+            if (problem := completeness_problem(kind, self.named[kind], {c["code"] for c in self.decision.get(kind, [])}))
+        ]
+        assert not problems, "\n".join(problems) + f"\n{self.decision}"
+
+    def state(self, kind: str, codes: set[str]) -> None:
+        """A step stated the whole set of `kind` (after checking it)."""
+        self.named[kind].update(codes)
 
     @property
     def body(self) -> dict[str, Any]:
@@ -163,18 +220,63 @@ class Outcome:
     def violations(self) -> list[dict[str, Any]]:
         return self.body["violations"]
 
+    @property
+    def breaches(self) -> list[dict[str, Any]]:
+        return self.body["breaches"]
+
     def codes(self) -> list[str]:
         return [v["code"] for v in self.violations]
 
     def with_code(self, code: str) -> list[dict[str, Any]]:
         found = [v for v in self.violations if v["code"] == code]
         assert found, f"没有违规 {code}；实际违规：{self.codes()}\n{self.body}"
+        self.named[VIOLATIONS].add(code)
+        return found
+
+    def breach_with_code(self, code: str) -> list[dict[str, Any]]:
+        found = [b for b in self.breaches if b["code"] == code]
+        assert found, f"没有已发生违规 {code}；实际：{[b['code'] for b in self.breaches]}\n{self.body}"
+        self.named[BREACHES].add(code)
         return found
 
 
 @pytest.fixture
 def result() -> Outcome:
     return Outcome()
+
+
+# A step already failed: the completeness check would only hide its error.
+_STEP_FAILED = pytest.StashKey[bool]()
+
+
+def pytest_bdd_step_error(request, feature, scenario, step, step_func, step_func_args, exception) -> None:
+    request.node.stash[_STEP_FAILED] = True
+
+
+def pytest_bdd_after_scenario(request, feature, scenario) -> None:
+    """The last decision of every scenario must have had all its codes named
+    (steps_lifecycle's `Flow` keeps its own `Outcome` under the same rule)."""
+    if request.node.stash.get(_STEP_FAILED, False):
+        return
+    try:
+        for name in ("result", "flow"):
+            if name in request.fixturenames:
+                holder = request.getfixturevalue(name)
+                (holder if isinstance(holder, Outcome) else holder.outcome).assert_complete()
+    except AssertionError:
+        _fail_last_step(request)
+        raise
+
+
+def _fail_last_step(request) -> None:
+    """The cucumber JSON that `govshare test` reads has step results only: a
+    failure after the last step would be reported as a pass, so put it on that
+    step (pytest-bdd's own report registry)."""
+    from pytest_bdd.reporting import scenario_reports_registry
+
+    report = scenario_reports_registry.get(request.node)
+    if report is not None and report.step_reports:
+        report.current_step_report.failed = True
 
 
 @pytest.fixture
@@ -190,7 +292,7 @@ def send(client, event: dict[str, Any], result: Outcome) -> None:
     decision = response.json()
     # Whatever the scenario checks next, allow and outcome must agree.
     assert decision["allow"] is (decision["outcome"] == "allow"), decision
-    result.decision = decision
+    result.record(decision)
 
 
 def catalog_entry(demo, dataset: str) -> dict[str, Any]:
@@ -327,8 +429,23 @@ def application_table(event, department, dataset, datatable):
             event["method"] = lookup(METHODS, value, "共享方式")
         elif key == "unit_head_approved":
             event["requester"]["unit_head_approved"] = lookup(YES_NO, value, "是/否")
+        elif key == "use_scope":
+            event["use_scope"] = use_scope(value)
         else:
             event[key] = value
+
+
+USE_SCOPE_PARTS = {"单位": "units", "区域": "regions", "业务": "businesses"}
+
+
+def use_scope(text: str) -> dict[str, list[str]]:
+    """ "单位：社会救助科；区域：419001" → {"units": [...], "regions": [...]}; a
+    value without a part name lists units."""
+    scope: dict[str, list[str]] = {}
+    for part in (p for p in re.split(r"[；;]", text) if p.strip()):
+        name, _, values = part.partition("：") if "：" in part else ("单位", "", part)
+        scope[lookup(USE_SCOPE_PARTS, name.strip(), "使用范围的组成")] = split_list(values)
+    return scope
 
 
 @given(parsers.re(r"申请未写明 " + q("item")))
@@ -499,7 +616,10 @@ def act_on_dataset(client, event, result, department, act, dataset, fields):
         event.update(action="transfer", purpose=COMPLETE_APPLICATION["purpose"],
                      recipient={"kind": "third_party", "name": "某科技有限公司"})
     elif act == "交付":
-        event.update(action="deliver", method="api", recipient={"kind": "department", "name": "示范区民政局"})
+        # Approved the same day, so a delivery scenario proves only its own article
+        # (the approval date of art 22(1) has scenarios of its own).
+        event.update(action="deliver", method="api", recipient={"kind": "department", "name": "示范区民政局"},
+                     application={"approved_on": event.get("at", "2026-03-02")[:10]})
     else:  # 回流
         # A return states the lower-level duty it serves (art 24(2)).
         event.update(action="return", method="bulk", purpose=COMPLETE_APPLICATION["purpose"],
@@ -545,8 +665,9 @@ def violation_cited(result, code, article, paragraph, item, liability):
 @then(parsers.re(r"违规仅为 (?P<codes>\"[^\"]+\"(?:、\"[^\"]+\")*)"))
 def violations_exactly(result, codes):
     expected = set(re.findall(r'"([^"]+)"', codes))
-    actual = set(result.codes())
-    assert actual == expected, f"违规应仅为 {sorted(expected)}，实际为 {sorted(actual)}\n{result.body}"
+    problem = completeness_problem(VIOLATIONS, expected, set(result.codes()))
+    assert problem is None, f"{problem}\n{result.body}"
+    result.state(VIOLATIONS, expected)
     result.focus = [v for v in result.violations]
 
 
@@ -559,6 +680,7 @@ def no_violations_at_all(result):
 @then("已发生违规仅为 无")
 def no_breaches_at_all(result):
     assert result.body["breaches"] == [], f"不应有已发生违规，实际：{[b['code'] for b in result.body['breaches']]}"
+    result.state(BREACHES, set())
 
 
 @then("违规仅为以下各项：")
@@ -568,7 +690,9 @@ def violations_table(result, datatable):
     assert header == ["规则代码", "条", "款", "责任条款"], header
     expected = {row[0] for row in rows}
     assert len(expected) == len(rows), "表中规则代码重复"
-    assert set(result.codes()) == expected, f"违规应仅为 {sorted(expected)}，实际为 {sorted(set(result.codes()))}"
+    problem = completeness_problem(VIOLATIONS, expected, set(result.codes()))
+    assert problem is None, f"{problem}\n{result.body}"
+    result.state(VIOLATIONS, expected)
     for code, article, paragraph, liability in rows:
         for v in result.with_code(code):
             assert (v["article"], v["paragraph"]) == (int(article), int(paragraph)), v
@@ -658,3 +782,5 @@ def no_obligations(result):
 # them visible to every feature.
 from tests.bdd.steps_catalog_security import *  # noqa: E402,F401,F403
 from tests.bdd.steps_sharing import *  # noqa: E402,F401,F403
+from tests.bdd.steps_scope_channel import *  # noqa: E402,F401,F403
+from tests.bdd.steps_grant_events import *  # noqa: E402,F401,F403

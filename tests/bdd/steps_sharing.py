@@ -19,7 +19,18 @@ from typing import Any
 
 from pytest_bdd import given, parsers, then, when
 
-from tests.bdd.conftest import DEPT, YES_NO, catalog_entry, grant_record, lookup, q, send, split_list
+from tests.bdd.conftest import (
+    BREACHES,
+    DEPT,
+    YES_NO,
+    catalog_entry,
+    completeness_problem,
+    grant_record,
+    lookup,
+    q,
+    send,
+    split_list,
+)
 
 # The PIPL basis a department states when it handles personal information
 # (GDSR art 37); every event here that carries personal data items states one.
@@ -335,7 +346,7 @@ def delete_undated_record(client, event, result, department, day, record):
     response = client.post("/v1/decisions", json=event)
     if response.status_code == 422:
         # The event model requires the date: the request is refused before any rule runs.
-        result.decision = {"outcome": "rejected", "status": 422, "detail": response.json()}
+        result.record({"outcome": "rejected", "status": 422, "detail": response.json()})
         return
     send(client, event, result)
 
@@ -366,8 +377,7 @@ BREACH_CITATION = (
 
 @then(parsers.re(BREACH_CITATION))
 def breach_cited(result, code, article, paragraph, liability):
-    found = [b for b in _breaches(result) if b["code"] == code]
-    assert found, f"没有已发生违规 {code}；实际：{[b['code'] for b in _breaches(result)]}\n{result.body}"
+    found = result.breach_with_code(code)
     for b in found:
         assert b["severity"] == "breach", b
         assert (b["regulation"], b["article"], b["paragraph"]) == ("gdsr", int(article), int(paragraph) if paragraph else None), (
@@ -380,9 +390,13 @@ def breach_cited(result, code, article, paragraph, liability):
 
 @then(parsers.re(r"已发生违规仅为 (?P<codes>\"[^\"]+\"(?:、\"[^\"]+\")*)"))
 def breaches_exactly(result, codes):
-    expected = sorted(re.findall(r'"([^"]+)"', codes))
+    listed = sorted(re.findall(r'"([^"]+)"', codes))
     actual = sorted(b["code"] for b in _breaches(result))
-    assert actual == expected, f"已发生违规应仅为 {expected}，实际为 {actual}\n{result.body}"
+    problem = completeness_problem(BREACHES, set(listed), set(actual))
+    assert problem is None, f"{problem}\n{result.body}"
+    # A code breached twice is listed twice.
+    assert actual == listed, f"已发生违规应仅为 {listed}，实际为 {actual} / breaches should be exactly {listed}, are {actual}"
+    result.state(BREACHES, set(listed))
     result.focus = list(_breaches(result))
 
 

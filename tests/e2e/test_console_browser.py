@@ -199,9 +199,14 @@ def test_regulation_map_lists_article_25_with_its_rules(page, served):
     page.click('.tab[data-tab="map"]')
     article = page.locator('[data-testid="regulation-map"] details.article[data-article="25"]')
     article.wait_for(state="attached")
-    assert "第25条" in article.locator("summary").inner_text()
-    assert "使用限制" in article.locator("summary").inner_text()
-    article.locator("summary").click()
+    summary = article.locator(":scope > summary")
+    assert "第25条" in summary.inner_text()
+    assert "使用限制" in summary.inner_text()
+    summary.click()
+    # the official text beside its rules, folded until asked for
+    law_text = article.locator(".law-text")
+    law_text.locator("summary").click()
+    assert "不得擅自扩大使用范围" in law_text.inner_text()
     link = article.locator('.rule-link[data-package="gdsr.sharing.third_party"]')
     assert link.inner_text() == "GDSR-25-THIRD-PARTY"
     assert article.locator(".rule-link").count() >= 3

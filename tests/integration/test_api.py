@@ -52,7 +52,7 @@ def test_every_broken_rule_is_reported_not_just_the_first(decide):
         "fields": ["name", "id_number", "gender"],
         "recipient": {"kind": "third_party", "name": "某科技有限公司"},
     })
-    assert {"GDSR-25-PURPOSE", "GDSR-25-SCOPE", "GDSR-25-THIRD-PARTY"} <= codes(decision)
+    assert {"GDSR-25-PURPOSE", "GDSR-20-FIELDS-NOT-GRANTED", "GDSR-25-THIRD-PARTY"} <= codes(decision)
     assert decision["outcome"] == "deny"
 
 
@@ -61,7 +61,7 @@ def test_incomplete_application_needs_action_listing_each_missing_item(decide):
                        "dataset": "ds-population-basic", "fields": ["name"], "pi_basis": USE["pi_basis"]})
     assert decision["outcome"] == "needs_action" and decision["allow"] is False
     items = {v["facts"]["item"] for v in decision["violations"] if v["code"] == "GDSR-20-APPLICATION-CONTENTS"}
-    assert items == {"legal_basis", "scenario", "method", "use_until", "unit_head_approved"}
+    assert items == {"legal_basis", "scenario", "use_scope", "method", "use_until", "unit_head_approved"}
     assert all(v["article"] == 20 and v["paragraph"] == 2 for v in decision["violations"])
 
 

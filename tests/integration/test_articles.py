@@ -65,3 +65,40 @@ def test_articles_command_fails_on_a_gap(tmp_path):
     result = CliRunner().invoke(app, ["articles", "--policies", str(tmp_path)], env={"COLUMNS": "200"})
     assert result.exit_code == 1
     assert "第3条：没有规则执行" in result.output
+
+
+def test_an_article_without_the_mark_says_why_and_names_rules_that_exist():
+    """Each article the registry leaves unmarked gives a reason in both languages
+    that names the rule codes enforcing its duty elsewhere; they must exist."""
+    from engine.regulations import ENFORCEABLE, NOT_MARKED
+
+    codes = {m.code for m in POLICIES.rules.values()}
+    for regulation, reasons in NOT_MARKED.items():
+        for number, (zh, en) in reasons.items():
+            assert number not in ENFORCEABLE[regulation], (regulation, number)
+            named = set(re.findall(r"\b(?:JY|GDSR)-[\w-]+", zh + " " + en))
+            assert named, (regulation, number, zh)
+            for code in named:
+                if code.endswith("-"):  # a family, "JY-9-*"
+                    assert any(c.startswith(code) for c in codes), code
+                else:
+                    assert code in codes, (regulation, number, code)
+
+
+def test_each_enforceable_article_needs_its_own_rule_test_and_scenario(tmp_path):
+    """No article rides on another's rule: a matrix with a rule but no Rego test,
+    or no scenario, is a gap for that article alone."""
+    from engine.articles import ArticleRow, Gap
+    from engine.regulations import ENFORCEABLE
+
+    law = REGULATIONS["gdsr"]
+    rows = [ArticleRow(law.articles[n], True, rules=["X"], tests=1, scenarios=[object()]) for n in ENFORCEABLE["gdsr"]]
+    assert gaps(rows) == []
+    rows[0].tests = 0
+    rows[1].scenarios = []
+    rows[2].rules = []
+    assert gaps(rows) == [
+        Gap("gdsr", str(rows[0].article.number), "test"),
+        Gap("gdsr", str(rows[1].article.number), "scenario"),
+        Gap("gdsr", str(rows[2].article.number), "rule"),
+    ]

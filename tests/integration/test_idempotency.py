@@ -69,7 +69,7 @@ def test_batches_and_lifecycle_steps_are_answered_once(served):
     assert service.store.ledger_length() == ledger
     application = {"requester": {"department": "示范区教育体育局"}, "dataset": "ds-population-basic",
                    "fields": ["name"], "purpose": "学籍核验", "legal_basis": "《义务教育法》",
-                   "scenario": "新生入学资格审核", "method": "api", "use_until": "2026-12-31", "at": "2026-03-02T10:00:00+08:00"}
+                   "scenario": "新生入学资格审核", "use_scope": {"units": ["社会救助科"]}, "method": "api", "use_until": "2026-12-31", "at": "2026-03-02T10:00:00+08:00"}
     created = client.post("/v1/applications", json=application, headers=keyed("apply-1"))
     written = service.store.ledger_length()
     assert written > ledger, created.text  # the step was decided and written

@@ -32,14 +32,14 @@ def application(**overrides):
     body = {
         "requester": MINZHENG, "dataset": "ds-population-basic", "fields": ["name", "id_number"],
         "purpose": "社会救助资格审核", "legal_basis": "《社会救助暂行办法》第十一条", "scenario": "最低生活保障申请审核",
-        "method": "api", "use_until": "2026-12-31", "pi_basis": PI_BASIS,
+        "use_scope": {"units": ["社会救助科"]}, "method": "api", "use_until": "2026-12-31", "pi_basis": PI_BASIS,
         "received_on": "2026-03-02", "at": "2026-03-02T09:00:00+08:00",
     }
     return {**body, **overrides}
 
 
 def use(grant, at, **overrides):
-    event = {"action": "use", "at": at, "requester": {"department": "示范区民政局"}, "dataset": "ds-population-basic",
+    event = {"action": "use", "at": at, "requester": {"department": "示范区民政局", "unit": "社会救助科"}, "dataset": "ds-population-basic",
              "fields": ["name"], "purpose": "社会救助资格审核", "scenario": "最低生活保障申请审核", "grant": grant,
              "pi_basis": PI_BASIS, "controls": CONTROLS}
     return {**event, **overrides}
@@ -251,3 +251,30 @@ def test_reply_extensions_add_up_to_at_most_ten_working_days(api):
     assert third.status_code == 422
     assert {v["facts"]["problem"] for v in third.json()["decision"]["violations"]} == {"too_long"}
     assert api.get(f"/v1/applications/{app['id']}").json()["reply_due"] == "2026-03-30"
+
+
+def test_the_scope_of_use_applied_for_limits_the_grant(api):
+    """使用范围 is who uses the data (art 20(2)): the grant keeps the units applied
+    for, a use by one of them is allowed, by another unit of the same department
+    it is beyond scope (art 25(1), liability 40(2)) and suspends the grant (27(2))."""
+    created = api.post("/v1/applications", json=application(use_scope={"units": ["社会救助科", "低保审核中心"], "regions": ["419001"]}))
+    assert created.status_code == 201, created.text
+    app = created.json()["application"]
+    assert app["request"]["use_scope"] == {"units": ["社会救助科", "低保审核中心"], "regions": ["419001"], "businesses": []}
+    reply = api.post(f"/v1/applications/{app['id']}/reply", json={"decision": "approve", "unit_head_approved": True, "at": "2026-03-02T15:00:00+08:00"})
+    assert reply.status_code == 200, reply.text
+    grant = f"g-{app['id']}"
+    stored = api.get(f"/v1/grants/{grant}").json()
+    assert stored["use_scope"]["units"] == ["社会救助科", "低保审核中心"] and stored["fields"] == ["name", "id_number"]
+    inside = api.post("/v1/decisions", json=use(grant, "2026-03-03T10:00:00+08:00", requester={"department": "示范区民政局", "unit": "低保审核中心", "region": "419001"})).json()
+    assert inside["outcome"] == "allow", inside
+    outside = api.post("/v1/decisions", json=use(grant, "2026-03-03T11:00:00+08:00", requester={"department": "示范区民政局", "unit": "养老服务科", "region": "419001"})).json()
+    assert codes(outside) == {"GDSR-25-SCOPE"} and outside["violations"][0]["liability"] == "40(2)"
+    assert api.get(f"/v1/grants/{grant}").json()["status"] == "suspended"
+
+
+def test_an_application_stating_no_scope_of_use_is_refused(api):
+    response = api.post("/v1/applications", json=application(use_scope={"units": [], "regions": []}))
+    assert response.status_code == 422
+    items = {v["facts"]["item"] for v in response.json()["decision"]["violations"] if v["code"] == "GDSR-20-APPLICATION-CONTENTS"}
+    assert items == {"use_scope"}

@@ -53,7 +53,7 @@ def apply(api: TestClient, **overrides) -> dict:
     body = {
         "requester": {"department": "示范区民政局", "unit_head_approved": True}, "dataset": "ds-population-basic",
         "fields": ["name", "id_number"], "purpose": "社会救助资格审核", "legal_basis": "《社会救助暂行办法》第十一条",
-        "scenario": "最低生活保障申请审核", "method": "api", "use_until": "2027-12-31", "pi_basis": "《个人信息保护法》第十三条第一款第三项",
+        "scenario": "最低生活保障申请审核", "use_scope": {"units": ["社会救助科"]}, "method": "api", "use_until": "2027-12-31", "pi_basis": "《个人信息保护法》第十三条第一款第三项",
     }
     response = api.post("/v1/applications", json={**body, **overrides})
     assert response.status_code == 201, response.text

@@ -35,7 +35,7 @@ def application(department: str) -> dict:
     return {
         "requester": {"department": department, "unit_head_approved": True}, "dataset": "ds-population-basic",
         "fields": ["name"], "purpose": "学生资助资格审核", "legal_basis": "《学生资助管理办法》第五条",
-        "scenario": "家庭经济困难学生认定", "method": "api", "use_until": "2026-12-31", "pi_basis": PI_BASIS,
+        "scenario": "家庭经济困难学生认定", "use_scope": {"units": ["社会救助科"]}, "method": "api", "use_until": "2026-12-31", "pi_basis": PI_BASIS,
         "received_on": "2026-03-02", "at": "2026-03-02T09:00:00+08:00",
     }
 

@@ -232,7 +232,8 @@ def test_bundle_round_trips_into_a_fresh_engine(runner, tmp_path):
     assert members["govshare/aggregate.rego"].decode() == policies.aggregate_module()
 
     data = json.loads(members["data.json"])
-    assert set(data) == {"govshare"} and set(manifest["roots"]) >= set(data)
+    assert set(data) == {"govshare", "govshare_parameters"} and set(manifest["roots"]) >= set(data)
+    assert data["govshare_parameters"] == policies.root_data()["govshare_parameters"]
     assert {"catalog", "grants", "calendar", "field_index"} <= set(data["govshare"])
 
     # every module compiles in a fresh engine with the bundle's data, and a

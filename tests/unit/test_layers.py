@@ -20,6 +20,7 @@ RULE = '''# METADATA
 #   regulation: {regulation}
 #   article: {article}
 #   severity: prohibited
+#   quote: "提供给第三方"
 #   effective_from: {since}
 #   title_en: {title}
 #   message:

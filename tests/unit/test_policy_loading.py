@@ -22,6 +22,7 @@ GOOD_RULE = '''# METADATA
 #   paragraph: 1
 #   liability: "{liability}"
 #   severity: prohibited
+#   quote: "不得擅自将获得的政务数据提供给第三方"
 #   effective_from: 2025-08-01
 #   title_en: Test rule
 #   message:
@@ -70,14 +71,14 @@ def test_a_valid_rule_loads_with_its_metadata(tmp_path):
 def test_syntax_error_is_reported_with_file_line_col(tmp_path):
     write_rule(tmp_path, GOOD_RULE.format(article=25, liability="40(3)", body="input.x =="))
     (problem,) = problems_of(tmp_path)
-    assert problem.startswith("gdsr/test/rule/rule.rego:25:")
+    assert problem.startswith("gdsr/test/rule/rule.rego:26:")
     assert "expecting expression" in problem
 
 
 def test_unknown_builtin_is_refused_at_load_not_at_first_request(tmp_path):
     write_rule(tmp_path, GOOD_RULE.format(article=25, liability="40(3)", body='contanis("ab", "a")'))
     (problem,) = problems_of(tmp_path)
-    assert problem.startswith("gdsr/test/rule/rule.rego:24:")
+    assert problem.startswith("gdsr/test/rule/rule.rego:25:")
     assert "contanis" in problem
 
 

@@ -232,7 +232,8 @@
       dataset: "ds-population-basic", fields: ["name"], pi_basis: BASE.pi_basis }),
     apply_ok: () => ({ action: "apply", at: "2026-03-02T10:00:00+08:00", requester: { department: "示范区民政局", unit_head_approved: true },
       dataset: "ds-population-basic", fields: ["name", "id_number"], purpose: "社会救助资格审核",
-      legal_basis: "《社会救助暂行办法》第十一条", scenario: "最低生活保障申请审核", method: "api", use_until: "2026-12-31", pi_basis: BASE.pi_basis }),
+      legal_basis: "《社会救助暂行办法》第十一条", scenario: "最低生活保障申请审核", use_scope: { units: ["社会救助科"] },
+      method: "api", use_until: "2026-12-31", pi_basis: BASE.pi_basis }),
     raw: () => Object.assign(clone(BASE), { action: "dispose", disposal: { reason: "achieved", method: "delete" } }),
   };
   function fillExamples() {
@@ -274,6 +275,7 @@
     f.recipient_name.value = (e.recipient || {}).name || "";
     f.legal_basis.value = e.legal_basis || "";
     f.use_until.value = e.use_until || "";
+    f.use_scope_units.value = ((e.use_scope || {}).units || []).join(", ");
     f.unit_head_approved.checked = !!(e.requester || {}).unit_head_approved;
     syncFormSections();
   }
@@ -295,6 +297,7 @@
     if (action === "apply") {
       if (f.legal_basis.value.trim()) e.legal_basis = f.legal_basis.value.trim();
       if (f.use_until.value.trim()) e.use_until = f.use_until.value.trim();
+      if (list(f.use_scope_units.value).length) e.use_scope = { units: list(f.use_scope_units.value) };
       if (f.unit_head_approved.checked) e.requester.unit_head_approved = true;
     } else {
       if (f.grant.value.trim()) e.grant = f.grant.value.trim();
@@ -343,8 +346,12 @@
 
   function violationCard(v, kind) {
     const liab = liability(v);
+    // A violation links to its article's official text on the regulation map.
+    const cite = v.article_ref
+      ? h("a", { class: "cite-link", href: "#" + v.article_ref, onclick: (e) => { e.preventDefault(); openArticle(v.article_ref); } }, citation(v))
+      : citation(v);
     return h("article", { class: "violation sev-" + v.severity, "data-code": v.code },
-      h("div", { class: "cite" }, citation(v)),
+      h("div", { class: "cite" }, cite),
       h("div", { class: "v-title" }, L(v.title)),
       h("dl", {},
         h("dt", {}, t("r.message")), h("dd", { class: "v-message" }, L(v.message)),
@@ -437,12 +444,15 @@
         h("summary", {}, h("span", { class: "ch-title" }, chTitle), h("span", { class: "counts" }, t("map.counts", { a: ch.counts.articles, r: ch.counts.rules, s: ch.counts.scenarios }))),
         articles.map((a) => {
           const aKey = law.key + ":" + a.number;
-          return h("details", { class: "article", "data-key": aKey, "data-article": a.number, open: open.has(aKey) },
+          return h("details", { class: "article", id: a.ref, "data-key": aKey, "data-article": a.number, open: open.has(aKey) },
             h("summary", {},
               h("span", { class: "art-no" }, t("map.article", { n: a.number })),
               h("span", { class: "art-title" }, L(a.title)),
               a.enforceable ? h("span", { class: "badge" }, t("map.enforceable")) : null,
               h("span", { class: "counts" }, t("map.art_counts", { r: a.counts.rules, t: a.counts.tests, s: a.counts.scenarios }))),
+            a.text ? h("details", { class: "sub law-text", "data-key": aKey + ":text", open: open.has(aKey + ":text") },
+              h("summary", { class: "sub-title" }, t("map.text")),
+              h("div", { class: "official", "data-testid": "article-text" }, a.text.split("\n").map((line) => h("p", {}, line)))) : null,
             a.rules.length ? h("div", { class: "sub" }, h("div", { class: "sub-title" }, t("map.rules")),
               h("ul", { class: "rules" }, a.rules.map((r) => h("li", {},
                 h("button", { type: "button", class: "rule-link", "data-package": r.package, onclick: () => loadSource(r.package) }, r.code),
@@ -452,6 +462,20 @@
         }));
       tree.appendChild(chEl);
     }
+  }
+  // Show one article (ref "gdsr-25") on the map, its text unfolded.
+  function openArticle(ref) {
+    if (!state.map) return;
+    const regulation = ref.slice(0, ref.lastIndexOf("-"));
+    if (state.map.regulations.some((r) => r.key === regulation)) $("#map-law").value = regulation;
+    selectTab("map");
+    const el = document.getElementById(ref);
+    if (!el) return;
+    el.open = true;
+    if (el.parentElement && el.parentElement.tagName === "DETAILS") el.parentElement.open = true;
+    const text = $(".law-text", el);
+    if (text) text.open = true;
+    el.scrollIntoView({ block: "start" });
   }
   async function loadSource(pkg) {
     const box = $("#rule-source");

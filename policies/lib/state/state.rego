@@ -7,19 +7,35 @@ import rego.v1
 dataset := entry if {
 	entry := data.govshare.catalog[input.dataset]
 } else := input.inline.dataset if {
-	not data.govshare.catalog[input.dataset]
+	not stored_dataset
 	input.inline.dataset.id == input.dataset
 }
 
 grant := record if {
 	record := data.govshare.grants[input.grant]
 } else := input.inline.grant if {
-	not data.govshare.grants[input.grant]
+	not stored_grant
 	input.inline.grant.id == input.grant
 }
 
+# Negated through rules: OPA evaluates a computed key (`input.dataset`) before
+# a `not data.…[input.dataset]`, so the `not` would not mean the same there.
+stored_dataset if data.govshare.catalog[input.dataset]
+
+stored_grant if data.govshare.grants[input.grant]
+
 # Actions by which a department obtains or handles another department's data.
 sharing_actions := {"apply", "reply", "deliver", "use", "transfer", "return", "verify"}
+
+# Whether the providing department takes this step of sharing (its liability
+# is art 39's; the requesting department's art 40's). A verification request
+# is filed by the requester and handled by the provider: who acts decides.
+provider_acts if input.action in {"reply", "deliver", "return"}
+
+provider_acts if {
+	input.action == "verify"
+	input.requester.department == dataset.provider
+}
 
 # Actions by which a requesting department puts shared data to use: using it
 # itself, or passing it on.

@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "39(1)"
 #   severity: needs_action
+#   quote: "政府部门编制政务数据目录，应当依法开展保密风险、个人信息保护影响等评估，并经部门负责人审核同意。"
 #   effective_from: 2025-08-01
 #   title_en: Catalogue entry compiled without the required assessments or the head's sign-off
 #   message:

@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "39(1)"
 #   severity: prohibited
+#   quote: "对属于有条件共享类的政务数据，政府部门应当在政务数据目录中列明共享范围、使用用途等共享使用条件。"
 #   effective_from: 2025-08-01
 #   title_en: Conditional catalogue entry without its listed conditions
 #   message:

@@ -7,6 +7,7 @@
 #   article: 13
 #   paragraph: 2
 #   severity: needs_action
+#   quote: "政务数据目录应当明确数据目录名称、数据项、提供单位、数据格式、数据更新频率以及共享属性、共享方式、使用条件、数据分类分级等信息。"
 #   effective_from: 2025-08-01
 #   title_en: Catalogue publication without the entry
 #   message:

@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "39(2)"
 #   severity: prohibited
+#   quote: "政府部门应当科学合理确定政务数据共享属性，不得通过擅自增设条件等方式阻碍、影响政务数据共享。"
 #   effective_from: 2025-08-01
 #   title_en: Conditions added to an approval beyond those the catalogue lists
 #   message:

@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "39(1)"
 #   severity: prohibited
+#   quote: "对属于不予共享类的政务数据，政府部门应当在政务数据目录中列明理由，并明确相应的法律、行政法规以及国务院决定依据。"
 #   effective_from: 2025-08-01
 #   title_en: Not-shareable catalogue entry without its reason or legal basis
 #   message:

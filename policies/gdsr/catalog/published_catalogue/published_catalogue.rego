@@ -7,6 +7,7 @@
 #   article: 16
 #   paragraph: 2
 #   severity: prohibited
+#   quote: "政府部门应当对照统一发布的政务数据目录，丰富政务数据资源，保障政务数据质量，依法共享政务数据。"
 #   effective_from: 2025-08-01
 #   title_en: Dataset not in the published government data catalogue
 #   message:

@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "39(1)"
 #   severity: needs_action
+#   quote: "政务数据目录应当明确数据目录名称、数据项、提供单位、数据格式、数据更新频率以及共享属性、共享方式、使用条件、数据分类分级等信息。"
 #   effective_from: 2025-08-01
 #   title_en: Catalogue entry missing information article 13(2) requires
 #   message:

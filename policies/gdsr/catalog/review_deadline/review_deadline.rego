@@ -8,6 +8,7 @@
 #   paragraph: 3
 #   liability: "41(3)"
 #   severity: breach
+#   quote: "政务数据共享主管部门应当自收到更新后的政务数据目录之日起2个工作日内完成审核并发布。"
 #   effective_from: 2025-08-01
 #   title_en: Updated catalogue reviewed and published late
 #   message:
@@ -22,8 +23,8 @@ import rego.v1
 
 import data.lib.state
 
-# Art 17(3): 2 working days from receipt.
-working_days := 2
+# Art 17(3): working days from receipt.
+working_days := data.lib.parameters.value("gdsr.catalog_review_working_days", state.event_date)
 
 # The day of publication; an event that does not say is the publication itself.
 published_on := input.catalog_update.published_on if {

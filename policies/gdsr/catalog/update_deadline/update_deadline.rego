@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "39(1)"
 #   severity: breach
+#   quote: "因法律、行政法规、国务院决定调整或者政府部门职责变化导致政务数据目录需要相应更新的，政府部门应当自调整、变化发生之日起10个工作日内对政务数据目录完成更新，并报送同级政务数据共享主管部门审核。因特殊原因需要延长更新期限的，经同级政务数据共享主管部门同意，可以延长5个工作日。"
 #   effective_from: 2025-08-01
 #   title_en: Catalogue update completed late
 #   message:
@@ -23,9 +24,9 @@ import rego.v1
 import data.lib.state
 
 # Art 17(2): 10 working days, 5 more with the competent department's approval.
-working_days := 15 if {
+working_days := data.lib.parameters.value("gdsr.catalog_update_working_days", state.event_date) + data.lib.parameters.value("gdsr.catalog_update_extension_working_days", state.event_date) if {
 	input.catalog_update.extension_approved == true
-} else := 10
+} else := data.lib.parameters.value("gdsr.catalog_update_working_days", state.event_date)
 
 # The day the update was submitted; an event that does not say is the submission itself.
 submitted_on := input.catalog_update.submitted_on if {

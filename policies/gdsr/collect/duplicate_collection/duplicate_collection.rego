@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "40(1)"
 #   severity: prohibited
+#   quote: "通过共享获取政务数据能够满足履行职责需要的，政府部门不得向公民、法人和其他组织重复收集。"
 #   effective_from: 2025-08-01
 #   title_en: Collecting again data that can be obtained by sharing
 #   message:

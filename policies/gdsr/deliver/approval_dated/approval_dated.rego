@@ -7,6 +7,7 @@
 #   article: 22
 #   paragraph: 1
 #   severity: needs_action
+#   quote: "政务数据提供部门应当自作出同意共享的答复之日起20个工作日内共享政务数据。"
 #   effective_from: 2025-08-01
 #   title_en: Delivery without the day sharing was approved
 #   message:

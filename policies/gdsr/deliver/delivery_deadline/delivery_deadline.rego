@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "39(4)"
 #   severity: breach
+#   quote: "政务数据提供部门应当自作出同意共享的答复之日起20个工作日内共享政务数据。"
 #   effective_from: 2025-08-01
 #   title_en: Data shared late
 #   message:
@@ -24,7 +25,7 @@ import rego.v1
 
 import data.lib.state
 
-working_days := 20
+working_days := data.lib.parameters.value("gdsr.delivery_working_days", state.event_date)
 
 deadline := data.lib.calendar.add_working_days(input.application.approved_on, working_days)
 

@@ -7,6 +7,7 @@
 #   article: 27
 #   paragraph: 1
 #   severity: needs_action
+#   quote: "政务数据需求部门通过共享获取的政务数据，共享目的已实现、无法实现或者为实现共享目的不再必要的，应当按照政务数据提供部门的要求妥善处置。"
 #   effective_from: 2025-08-01
 #   title_en: Disposal without the provider's requirement
 #   message:

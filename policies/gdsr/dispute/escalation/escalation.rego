@@ -7,6 +7,7 @@
 #   article: 28
 #   paragraph: 2
 #   severity: needs_action
+#   quote: "同级政务数据需求部门、政务数据提供部门发生政务数据共享争议的，应当协商解决；协商不成的，应当按照程序向同级政务数据共享主管部门申请协调处理。跨层级、跨地域的政务数据共享发生争议的，由共同的上级政务数据共享主管部门协调处理。经政务数据共享主管部门协调处理仍未达成一致意见的，报政务数据共享主管部门的本级人民政府决定。"
 #   effective_from: 2025-08-01
 #   title_en: Sharing dispute not taken through the prescribed steps
 #   message:

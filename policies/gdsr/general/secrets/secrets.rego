@@ -7,6 +7,7 @@
 #   article: 3
 #   paragraph: 1
 #   severity: prohibited
+#   quote: "本条例所称政务数据，是指政府部门在依法履行职责过程中收集和产生的各类数据，但不包括属于国家秘密、工作秘密的数据。"
 #   effective_from: 2025-08-01
 #   title_en: Data classified as a state or work secret cannot be shared as government data
 #   message:

@@ -1,12 +1,13 @@
 # METADATA
 # title: 未通过全国一体化政务大数据体系开展共享
-# description: Government departments carry out data-sharing work through the national integrated government big-data system. An application, reply, delivery, onward provision, return of data to a lower level or verification request handled over a direct (point-to-point) channel outside the system is refused. The liability falls on the providing department when it acts (reply, delivery, return, handling a verification request) and on the requesting department otherwise (application, onward provision, filing a verification request).
+# description: Government departments carry out data-sharing work through the national integrated government big-data system. An application, reply, delivery, use, onward provision, return of data to a lower level or verification request handled over a direct (point-to-point) channel outside the system is refused. A use counts (art 3(2) makes using another department's data an act of sharing, and a use's channel is the one the data was obtained or is served over). The liability falls on the providing department when it acts (reply, delivery, return, handling a verification request) and on the requesting department otherwise (application, use, onward provision, filing a verification request).
 # custom:
 #   code: GDSR-32-INTEGRATED-SYSTEM
 #   regulation: gdsr
 #   article: 32
 #   liability: "40(7)"
 #   severity: prohibited
+#   quote: "政府部门应当通过全国一体化政务大数据体系开展政务数据共享相关工作。"
 #   effective_from: 2025-08-01
 #   title_en: Sharing outside the national integrated government big-data system
 #   message:
@@ -19,6 +20,7 @@
 #     apply: {zh: 共享申请, en: The sharing application}
 #     reply: {zh: 共享申请答复, en: The reply to the application}
 #     deliver: {zh: 数据交付, en: The delivery of the data}
+#     use: {zh: 数据使用, en: The use of the data}
 #     transfer: {zh: 对外提供, en: The onward provision of the data}
 #     return: {zh: 数据回流, en: The return of the data to the lower level}
 #     verify: {zh: 校核申请, en: The verification request}
@@ -29,26 +31,13 @@ import rego.v1
 
 import data.lib.state
 
-# The steps of sharing that move data or requests between departments.
-sharing_steps := {"apply", "reply", "deliver", "transfer", "return", "verify"}
-
-# Steps taken by the providing department (liability under art 39); the rest
-# are the requesting department's (art 40). A verification request is filed by
-# the requesting department and handled by the provider: who acts decides.
-provider_steps := {"reply", "deliver", "return"}
-
-provider_acts if input.action in provider_steps
-
-provider_acts if {
-	input.action == "verify"
-	input.requester.department == state.dataset.provider
-}
-
 liability := "39(9)" if {
-	provider_acts
+	state.provider_acts
 } else := "40(7)"
 
 violation contains {"dataset": state.dataset_name, "action": input.action, "liability": liability} if {
-	input.action in sharing_steps
+	# Every act of sharing: art 3(2) makes using another department's data one,
+	# so a `use` counts (its channel is the one the data came or is served over).
+	input.action in state.sharing_actions
 	input.channel == "direct"
 }

@@ -18,8 +18,10 @@ test_channel_not_given_allowed if {
 	count(rule.violation) == 0 with input as object.remove(event("deliver", "direct"), ["channel"]) with data.govshare as state
 }
 
-test_use_inside_the_department_not_a_channel if {
-	count(rule.violation) == 0 with input as event("use", "direct") with data.govshare as state
+# Art 3(2): a use is an act of sharing; data obtained or served over a direct
+# channel is shared outside the system, and the requester is liable.
+test_use_over_a_direct_channel_denied_requester_liable if {
+	rule.violation == {{"dataset": "人口基础信息", "action": "use", "liability": "40(7)"}} with input as event("use", "direct") with data.govshare as state
 }
 
 test_direct_delivery_denied_provider_liable if {

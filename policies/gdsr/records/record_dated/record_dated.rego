@@ -7,6 +7,7 @@
 #   article: 29
 #   paragraph: 2
 #   severity: needs_action
+#   quote: "政务数据需求部门应当对共享政务数据的使用场景、使用过程、应用成效、存储情况、销毁情况等进行记录，有关记录保存期限不少于3年。"
 #   effective_from: 2025-08-01
 #   title_en: Usage record to delete states no date
 #   message:
@@ -21,7 +22,9 @@ package gdsr.records.record_dated
 
 import rego.v1
 
-keep_years := 3
+import data.lib.state
+
+keep_years := data.lib.parameters.value("gdsr.usage_record_retention_years", state.event_date)
 
 record := input.record.id if {
 	is_string(input.record.id)

@@ -7,6 +7,7 @@
 #   article: 29
 #   paragraph: 2
 #   severity: obligation
+#   quote: "政务数据需求部门应当对共享政务数据的使用场景、使用过程、应用成效、存储情况、销毁情况等进行记录，有关记录保存期限不少于3年。"
 #   effective_from: 2025-08-01
 #   title_en: Keep a record of the use of shared data
 #   message:
@@ -24,7 +25,7 @@ import rego.v1
 import data.lib.state
 
 # Minimum retention in years; a law or administrative regulation may set another.
-keep_years := 3
+keep_years := data.lib.parameters.value("gdsr.usage_record_retention_years", state.event_date)
 
 obligation contains {"dataset": state.dataset_name, "keep_years": keep_years} if {
 	input.action in state.use_actions

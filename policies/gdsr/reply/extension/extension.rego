@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "39(9)"
 #   severity: prohibited
+#   quote: "因特殊原因需要延长答复期限的，政务数据提供部门应当报经同级政务数据共享主管部门同意，并告知政务数据需求部门，延长的期限最长不得超过10个工作日。"
 #   effective_from: 2025-08-01
 #   title_en: Reply period extended against the rules
 #   message:
@@ -29,7 +30,7 @@ import rego.v1
 
 import data.lib.state
 
-max_days := 10
+max_days := data.lib.parameters.value("gdsr.reply_extension_max_working_days", state.event_date)
 
 extending if {
 	input.action == "reply"

@@ -7,7 +7,7 @@ import data.gdsr.reply.extension as rule
 state := {"catalog": {"ds-hh": {"id": "ds-hh", "name": "户籍登记信息", "share_attribute": "conditional"}}}
 
 extend(extension, application) := {
-	"action": "reply", "requester": {"department": "示范区公安局"}, "dataset": "ds-hh",
+	"action": "reply", "at": "2026-10-09T10:00:00+08:00", "requester": {"department": "示范区公安局"}, "dataset": "ds-hh",
 	"application": application, "reply": {"decision": "extend", "unit_head_approved": true, "extension": extension},
 }
 

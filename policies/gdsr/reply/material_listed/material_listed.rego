@@ -7,6 +7,7 @@
 #   article: 21
 #   paragraph: 2
 #   severity: needs_action
+#   quote: "政务数据需求部门提交的申请材料不全的，政务数据提供部门应当一次性告知其需要补充的材料，不得直接予以拒绝。"
 #   effective_from: 2025-08-01
 #   title_en: Request for material lists no material
 #   message:

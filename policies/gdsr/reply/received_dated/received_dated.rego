@@ -7,6 +7,7 @@
 #   article: 21
 #   paragraph: 1
 #   severity: needs_action
+#   quote: "政务数据需求部门申请共享的政务数据属于无条件共享类的，政务数据提供部门应当自收到政务数据共享申请之日起1个工作日内作出答复；属于有条件共享类的，应当自收到政务数据共享申请之日起10个工作日内作出是否同意共享的答复。"
 #   effective_from: 2025-08-01
 #   title_en: Reply without the day the application was received
 #   message:

@@ -7,6 +7,7 @@
 #   article: 21
 #   paragraph: 2
 #   severity: needs_action
+#   quote: "政务数据提供部门不同意共享的，应当说明理由。"
 #   effective_from: 2025-08-01
 #   title_en: Refusal without reasons
 #   message:

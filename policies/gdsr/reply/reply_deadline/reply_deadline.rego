@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "39(4)"
 #   severity: breach
+#   quote: "政务数据需求部门申请共享的政务数据属于无条件共享类的，政务数据提供部门应当自收到政务数据共享申请之日起1个工作日内作出答复；属于有条件共享类的，应当自收到政务数据共享申请之日起10个工作日内作出是否同意共享的答复。因特殊原因需要延长答复期限的，政务数据提供部门应当报经同级政务数据共享主管部门同意，并告知政务数据需求部门，延长的期限最长不得超过10个工作日。"
 #   effective_from: 2025-08-01
 #   title_en: Sharing application answered late
 #   message:
@@ -27,9 +28,12 @@ import rego.v1
 import data.lib.state
 
 # Art 21(1): working days to reply, by share attribute (not-shareable data has no reply period).
-base_days := {"unconditional": 1, "conditional": 10}
+base_days := {
+	"unconditional": data.lib.parameters.value("gdsr.reply_unconditional_working_days", state.event_date),
+	"conditional": data.lib.parameters.value("gdsr.reply_conditional_working_days", state.event_date),
+}
 
-max_extension := 10
+max_extension := data.lib.parameters.value("gdsr.reply_extension_max_working_days", state.event_date)
 
 # Every answer to the application; an extension decided after the deadline is late too.
 answers := {"approve", "refuse", "request_material", "extend"}

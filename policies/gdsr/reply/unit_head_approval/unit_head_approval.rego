@@ -7,6 +7,7 @@
 #   article: 20
 #   paragraph: 3
 #   severity: needs_action
+#   quote: "政务数据提供部门应当按照本条例第二十一条规定的期限对政务数据需求部门提出的政务数据共享申请进行审核，经本部门政务数据共享工作机构负责人同意后作出答复。"
 #   effective_from: 2025-08-01
 #   title_en: Reply not approved by the head of the provider's data-sharing unit
 #   message:

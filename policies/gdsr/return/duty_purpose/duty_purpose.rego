@@ -7,6 +7,7 @@
 #   article: 24
 #   paragraph: 1
 #   severity: needs_action
+#   quote: "上级政府部门应当根据下级政府部门履行职责的需要，在确保政务数据安全的前提下，及时、完整回流业务信息系统收集和产生的下级政府行政区域内的政务数据"
 #   effective_from: 2025-08-01
 #   title_en: Return of data without the duty it serves
 #   message:

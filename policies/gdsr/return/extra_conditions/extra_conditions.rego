@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "39(5)"
 #   severity: prohibited
+#   quote: "及时、完整回流业务信息系统收集和产生的下级政府行政区域内的政务数据，并做好系统对接和业务协同，不得设置额外的限制条件。"
 #   effective_from: 2025-08-01
 #   title_en: Extra conditions attached to returning data
 #   message:

@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "40(6)"
 #   severity: prohibited
+#   quote: "政府部门委托他人参与建设、运行、维护政府信息化项目，存储、加工政务数据，应当按照国家有关规定履行批准程序，明确工作规范和标准，并采取必要技术措施，监督受托方履行相应的政务数据安全保护义务。受托方应当依照法律、行政法规的规定和合同约定履行政务数据安全保护义务，不得擅自访问、获取、留存、使用、泄露或者向他人提供政务数据。"
 #   effective_from: 2025-08-01
 #   title_en: Contractor acting without an approved engagement or without authorisation
 #   message:

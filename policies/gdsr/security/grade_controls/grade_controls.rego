@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "40(6)"
 #   severity: needs_action
+#   quote: "政府部门应当建立健全政务数据共享安全管理制度，落实政务数据共享安全管理主体责任和政务数据分类分级管理要求，保障政务数据共享安全。"
 #   effective_from: 2025-08-01
 #   title_en: Security controls required by the data's grade not in place
 #   message:

@@ -7,6 +7,7 @@
 #   article: 37
 #   paragraph: 1
 #   severity: needs_action
+#   quote: "政府部门及其工作人员在开展涉及个人信息的政务数据共享活动时，应当遵守《中华人民共和国个人信息保护法》、《网络数据安全管理条例》等法律、行政法规的规定。"
 #   effective_from: 2025-08-01
 #   title_en: Personal information handled without a stated PIPL basis
 #   message:

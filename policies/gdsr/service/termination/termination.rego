@@ -8,6 +8,7 @@
 #   paragraph: 3
 #   liability: "39(7)"
 #   severity: prohibited
+#   quote: "政务数据提供部门无正当理由，不得终止或者变更已提供的政务数据共享服务。确需终止或者变更服务的，政务数据提供部门应当与政务数据需求部门协商，并报同级政务数据共享主管部门备案。"
 #   effective_from: 2025-08-01
 #   title_en: Sharing service ended or changed without cause or procedure
 #   message:
@@ -34,9 +35,13 @@ acts := {"terminate", "change"}
 
 problems contains "missing" if not input.service_change
 
+# A helper rule, not `not trim_space(…) != ""`: OPA evaluates a call's operands
+# before a `not`, so a missing cause would make that body fail there.
+cause_stated if trim_space(input.service_change.cause) != ""
+
 problems contains "no_cause" if {
 	input.service_change
-	not trim_space(input.service_change.cause) != ""
+	not cause_stated
 }
 
 problems contains "not_consulted" if {

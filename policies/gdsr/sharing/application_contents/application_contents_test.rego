@@ -13,6 +13,7 @@ complete := {
 	"purpose": "社会救助资格审核",
 	"legal_basis": "《社会救助暂行办法》",
 	"scenario": "最低生活保障申请审核",
+	"use_scope": {"units": ["社会救助科"]},
 	"method": "api",
 	"use_until": "2026-12-31",
 }
@@ -29,6 +30,7 @@ test_empty_application_lists_every_item if {
 	rule.violation == {
 		{"item": "legal_basis"},
 		{"item": "scenario"},
+		{"item": "use_scope"},
 		{"item": "fields"},
 		{"item": "method"},
 		{"item": "use_until"},
@@ -46,4 +48,21 @@ test_empty_field_list_needs_action if {
 
 test_unit_head_refusal_needs_action if {
 	rule.violation == {{"item": "unit_head_approved"}} with input as object.union(complete, {"requester": {"department": "示范区民政局", "unit_head_approved": false}})
+}
+
+# 使用范围 is who and where the data is used, not the data items: a field list
+# does not state it, and any one of unit, area or business does.
+test_field_list_is_not_the_scope_of_use if {
+	rule.violation == {{"item": "use_scope"}} with input as object.remove(complete, ["use_scope"])
+	rule.violation == {{"item": "use_scope"}} with input as object.union(complete, {"use_scope": {"units": [], "regions": []}})
+}
+
+test_scope_of_use_stated_by_unit_area_or_business if {
+	every scope in [{"units": ["社会救助科"]}, {"regions": ["419001"]}, {"businesses": ["最低生活保障审核确认"]}] {
+		count(rule.violation) == 0 with input as object.union(complete, {"use_scope": scope})
+	}
+}
+
+test_scope_of_use_without_data_items_still_lacks_the_items if {
+	rule.violation == {{"item": "fields"}} with input as object.union(complete, {"fields": []})
 }

@@ -7,6 +7,7 @@
 #   article: 14
 #   item: 3               # art 14 has one paragraph; cited as 第十四条第三项
 #   severity: prohibited
+#   quote: "法律、行政法规以及国务院决定明确规定不能提供给其他政府部门共享使用的政务数据属于不予共享类。"
 #   effective_from: 2025-08-01
 #   title_en: Sharing data of the not-shareable class
 #   message:

@@ -7,6 +7,7 @@
 #   article: 25
 #   paragraph: 1
 #   severity: needs_action
+#   quote: "不得擅自将获得的政务数据提供给第三方。确需扩大使用范围、用于其他目的或者提供给第三方的，应当经政务数据提供部门同意。"
 #   effective_from: 2025-08-01
 #   title_en: Transfer of shared data without the recipient named
 #   message:

@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "40(3)"
 #   severity: prohibited
+#   quote: "不得擅自将获得的政务数据提供给第三方。确需扩大使用范围、用于其他目的或者提供给第三方的，应当经政务数据提供部门同意。"
 #   suspends_grant: true        # art 27(2): misuse suspends the grant
 #   effective_from: 2025-08-01
 #   title_en: Shared data passed on without the provider's consent

@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "40(2)"
 #   severity: prohibited
+#   quote: "政府部门通过共享获得政务数据的，不得擅自扩大使用范围以及用于或者变相用于其他目的"
 #   suspends_grant: true        # art 27(2): misuse suspends the grant
 #   effective_from: 2025-08-01
 #   title_en: Shared data used for a purpose that was not approved
@@ -32,5 +33,8 @@ violation contains {"purpose": input.purpose, "granted": granted, "dataset": sta
 	state.grant
 	is_string(input.purpose)
 	trim_space(input.purpose) != ""
-	not input.purpose in granted
+	not purpose_granted
 }
+
+# Negated through a rule: OPA would evaluate `granted` before a `not … in granted`.
+purpose_granted if input.purpose in granted

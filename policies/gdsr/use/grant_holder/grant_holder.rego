@@ -1,6 +1,6 @@
 # METADATA
 # title: 非获准部门使用共享授权
-# description: A grant covers only the department that applied for it; another department relying on it widens the approved scope of use.
+# description: A grant covers only the department that applied for it; another department relying on it widens the approved scope of use. Reading chosen (2026-12) — 使用范围 is who and where the data is used (art 20(2)), so a department the grant does not name is outside it, the widest case of 扩大使用范围 (25(1), liability 40(2)). The other reading, a use with no application of one's own (20(2)), was not chosen because the data was obtained through sharing under a grant; a holder who handed the data over is answered by the third-party rule (25(1), 40(3)).
 # custom:
 #   code: GDSR-25-GRANT-HOLDER
 #   regulation: gdsr
@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "40(2)"
 #   severity: prohibited
+#   quote: "政府部门通过共享获得政务数据的，不得擅自扩大使用范围"
 #   effective_from: 2025-08-01
 #   title_en: Grant relied on by a department it was not issued to
 #   message:

@@ -7,6 +7,7 @@
 #   article: 20
 #   paragraph: 2
 #   severity: needs_action
+#   quote: "政务数据需求部门应当根据履行职责需要，按照统一发布的政务数据目录，经本部门政务数据共享工作机构负责人同意后，依法提出政务数据共享申请"
 #   effective_from: 2025-08-01
 #   title_en: Use of shared data without a valid grant
 #   message:

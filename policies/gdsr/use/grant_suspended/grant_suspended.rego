@@ -7,6 +7,7 @@
 #   article: 27
 #   paragraph: 2
 #   severity: prohibited
+#   quote: "政务数据共享主管部门或者政务数据提供部门应当暂停其政务数据共享权限，并督促限期整改，对拒不整改或者整改不到位的，可以终止共享。"
 #   effective_from: 2025-08-01
 #   title_en: Use of shared data while sharing rights are suspended
 #   message:

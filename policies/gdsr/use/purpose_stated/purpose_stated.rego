@@ -7,6 +7,7 @@
 #   article: 25
 #   paragraph: 1
 #   severity: needs_action
+#   quote: "政府部门通过共享获得政务数据的，不得擅自扩大使用范围以及用于或者变相用于其他目的"
 #   effective_from: 2025-08-01
 #   title_en: Use of shared data without a stated purpose
 #   message:

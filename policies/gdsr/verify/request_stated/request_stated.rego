@@ -7,6 +7,7 @@
 #   article: 26
 #   paragraph: 2
 #   severity: needs_action
+#   quote: "政务数据提供部门应当自收到政务数据校核申请之日起10个工作日内予以核实、更正并反馈校核处理结果。"
 #   effective_from: 2025-08-01
 #   title_en: Verification without the request it answers
 #   message:

@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "39(6)"
 #   severity: breach
+#   quote: "政务数据提供部门应当自收到政务数据校核申请之日起10个工作日内予以核实、更正并反馈校核处理结果。"
 #   effective_from: 2025-08-01
 #   title_en: Verification request handled late
 #   message:
@@ -25,7 +26,7 @@ import rego.v1
 
 import data.lib.state
 
-working_days := 10
+working_days := data.lib.parameters.value("gdsr.verification_working_days", state.event_date)
 
 deadline := data.lib.calendar.add_working_days(input.verification.received_on, working_days)
 

@@ -9,6 +9,7 @@
 #   item: 2
 #   liability: "60(1)"
 #   severity: prohibited
+#   quote: "自然人、法人、信用信息、自然资源和空间地理、电子证照等基础数据库的基础信息项是各政务部门履行行政管理职能的共同需要，应当无条件共享；"
 #   effective_from: 2022-10-26
 #   title_en: Base information items not classified as unconditionally shared
 #   message:

@@ -6,6 +6,7 @@
 #   regulation: jiyuan
 #   article: 13
 #   severity: prohibited
+#   quote: "政务数据目录是政务数据管理的基础，是政务数据汇聚、共享、开放、应用的依据。政务数据实行统一目录管理。"
 #   effective_from: 2022-10-26
 #   title_en: Dataset not in the government data catalogue
 #   message:

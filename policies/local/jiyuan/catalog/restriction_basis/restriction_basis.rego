@@ -9,6 +9,7 @@
 #   item: 1
 #   liability: "60(1)"
 #   severity: prohibited
+#   quote: "凡列入有条件共享类和不予共享类的政务数据，应当有法律、行政法规或者党中央、国务院政策依据；"
 #   effective_from: 2022-10-26
 #   title_en: Conditional or not-shareable entry without a qualifying legal basis
 #   message:

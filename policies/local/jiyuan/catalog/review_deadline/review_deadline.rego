@@ -7,6 +7,7 @@
 #   article: 19
 #   liability: "60(6)"
 #   severity: breach
+#   quote: "示范区数据主管部门应当在收到更新申请之日起 5 个工作日内审核、更新政务数据目录，并同步更新责任清单。"
 #   effective_from: 2022-10-26
 #   title_en: Catalogue update reviewed late by the competent department
 #   message:
@@ -21,7 +22,7 @@ import rego.v1
 
 import data.lib.state
 
-working_days := 5
+working_days := data.lib.parameters.value("jiyuan.catalog_review_working_days", state.event_date)
 
 published_on := input.catalog_update.published_on if {
 	is_string(input.catalog_update.published_on)

@@ -7,6 +7,7 @@
 #   article: 19
 #   liability: "60(1)"
 #   severity: breach
+#   quote: "应当于法律法规做出修改或者行政管理职能发生变更之日起 5 个工作日内，向本级数据主管部门申请更新政务数据目录。"
 #   effective_from: 2022-10-26
 #   title_en: Catalogue update applied for late
 #   message:
@@ -21,7 +22,7 @@ import rego.v1
 
 import data.lib.state
 
-working_days := 5
+working_days := data.lib.parameters.value("jiyuan.catalog_update_working_days", state.event_date)
 
 submitted_on := input.catalog_update.submitted_on if {
 	is_string(input.catalog_update.submitted_on)

@@ -8,6 +8,7 @@
 #   item: 6
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "要求公民、法人和其他组织提供可以从示范区数据中台获取的政务数据，国家规定不适用电子文书的除外；"
 #   effective_from: 2022-10-26
 #   title_en: Asking citizens or companies for data obtainable from the Jiyuan data hub
 #   message:

@@ -8,6 +8,7 @@
 #   item: 3
 #   liability: "60(2)"
 #   severity: prohibited
+#   quote: "重复采集、多头采集可以通过共享方式获取的政务数据；"
 #   effective_from: 2022-10-26
 #   title_en: Collecting again data obtainable through the Jiyuan data hub
 #   message:

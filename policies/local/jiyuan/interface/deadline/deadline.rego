@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "60(6)"
 #   severity: breach
+#   quote: "示范区数据主管部门要求数据生产部门提供更多服务接口的，数据生产部门应在双方协商的时间内按要求提供，因特殊情况无法按时提供的，应向示范区数据主管部门提交书面延期申请，经批准，可以延期提供，但最长不超过 5 个工作日。"
 #   effective_from: 2022-10-26
 #   title_en: Service interfaces not provided in the agreed time
 #   message:
@@ -25,7 +26,7 @@ import rego.v1
 
 import data.lib.state
 
-max_extension := 5
+max_extension := data.lib.parameters.value("jiyuan.interface_extension_max_working_days", state.event_date)
 
 # Only a written, approved extension counts, and only up to 5 working days.
 extension_days := min({input.interface_request.extension.working_days, max_extension}) if {

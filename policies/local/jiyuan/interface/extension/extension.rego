@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "因特殊情况无法按时提供的，应向示范区数据主管部门提交书面延期申请，经批准，可以延期提供，但最长不超过 5 个工作日。"
 #   effective_from: 2022-10-26
 #   title_en: Provision of service interfaces put off against the rules
 #   message:
@@ -27,7 +28,7 @@ import rego.v1
 
 import data.lib.state
 
-max_days := 5
+max_days := data.lib.parameters.value("jiyuan.interface_extension_max_working_days", state.event_date)
 
 extending if {
 	input.action == "interface"

@@ -7,6 +7,7 @@
 #   article: 40
 #   paragraph: 3
 #   severity: needs_action
+#   quote: "政务数据生产部门应当在收到申请之日起 10个工作日内予以答复"
 #   effective_from: 2022-10-26
 #   title_en: Correction request on the open-data catalogue states no day of receipt
 #   message:
@@ -23,7 +24,7 @@ import rego.v1
 
 import data.lib.state
 
-working_days := 10
+working_days := data.lib.parameters.value("jiyuan.open_catalogue_correction_reply_working_days", state.event_date)
 
 dated if regex.match(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, input.open_request.received_on)
 

@@ -8,6 +8,7 @@
 #   paragraph: 3
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "如需延长答复期限的，应当经政务数据生产部门主要负责人同意，延长答复期限不得超过 10 个工作日。"
 #   effective_from: 2022-10-26
 #   title_en: Reply period for a correction request on the open-data catalogue extended against the rules
 #   message:
@@ -26,7 +27,7 @@ import rego.v1
 
 import data.lib.state
 
-max_days := 10
+max_days := data.lib.parameters.value("jiyuan.open_catalogue_correction_extension_max_working_days", state.event_date)
 
 extending if {
 	input.action == "objection"

@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "60(5)"
 #   severity: prohibited
+#   quote: "非涉密但是涉及敏感信息的政务数据，经过脱敏、清洗、加工后可以根据使用条件和适用范围无条件开放或者有条件开放。"
 #   effective_from: 2022-10-26
 #   title_en: Sensitive data opened without de-identification
 #   message:

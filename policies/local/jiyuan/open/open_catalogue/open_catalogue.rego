@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "公民、法人和其他组织通过开放平台，按照政务数据开放目录申请获取政务数据。"
 #   effective_from: 2022-10-26
 #   title_en: Data outside the open-data catalogue opened on request
 #   message:

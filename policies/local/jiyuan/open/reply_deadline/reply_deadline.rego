@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "60(6)"
 #   severity: breach
+#   quote: "申请获取有条件开放政务数据的，政务数据生产部门应当在收到申请之日起在 10个工作日内予以答复，同意的应当予以开放；不同意的应当说明理由，并提供依据。如需延长答复期限的，应当经政务数据生产部门主要负责人同意，延长答复期限不得超过10 个工作日。"
 #   effective_from: 2022-10-26
 #   title_en: Request for conditional-open data answered late
 #   message:
@@ -25,9 +26,9 @@ import rego.v1
 
 import data.lib.state
 
-base_days := 10
+base_days := data.lib.parameters.value("jiyuan.open_request_reply_working_days", state.event_date)
 
-max_extension := 10
+max_extension := data.lib.parameters.value("jiyuan.open_request_extension_max_working_days", state.event_date)
 
 # Only an extension the principal head approved counts, and only up to 10 working days.
 extension := min({input.open_request.extension.working_days, max_extension}) if {

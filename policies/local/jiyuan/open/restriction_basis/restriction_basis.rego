@@ -8,6 +8,7 @@
 #   paragraph: 1
 #   liability: "60(1)"
 #   severity: prohibited
+#   quote: "政务数据有条件开放或者不予开放的，应当有法律法规或者国家有关文件作为依据。"
 #   effective_from: 2022-10-26
 #   title_en: Restricted open-data class without a basis
 #   message:

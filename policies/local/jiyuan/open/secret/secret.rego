@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "60(5)"
 #   severity: prohibited
+#   quote: "涉及国家秘密、商业秘密、个人隐私和国家安全，以及其他不宜提供给公民、法人和其他组织的政务数据属于不予开放类。"
 #   effective_from: 2022-10-26
 #   title_en: Classified data catalogued as open or opened
 #   message:

@@ -8,6 +8,7 @@
 #   item: 7
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "通过示范区数据中台和开放平台之外的其他形式共享、开放政务数据；"
 #   effective_from: 2022-10-26
 #   title_en: Data shared or opened outside the Jiyuan data hub and open-data platform
 #   message:

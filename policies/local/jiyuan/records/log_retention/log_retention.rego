@@ -8,6 +8,7 @@
 #   paragraph: 2
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "数据主管部门、各政务部门应当对本部门提供和获取的政务数据建立日志记录，确保数据使用过程可追溯，日志记录保存时间不得少于 6 个月，法律法规另有规定的除外。"
 #   effective_from: 2022-10-26
 #   title_en: Data log deleted before six months
 #   message:
@@ -24,7 +25,7 @@ import rego.v1
 
 import data.lib.state
 
-keep_months := 6
+keep_months := data.lib.parameters.value("jiyuan.log_retention_months", state.event_date)
 
 created := input.record.created_on
 

@@ -6,6 +6,7 @@
 #   regulation: jiyuan
 #   article: 36
 #   severity: prohibited
+#   quote: "如发现数据应用部门违法违规使用、超范围使用、使用存在安全风险等情况，示范区数据主管部门有权暂停或终止服务。"
 #   effective_from: 2022-10-26
 #   title_en: Misuse of shared data; the competent department may suspend or terminate the service
 #   message:

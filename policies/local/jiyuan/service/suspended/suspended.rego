@@ -7,6 +7,7 @@
 #   article: 36
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "如发现数据应用部门违法违规使用、超范围使用、使用存在安全风险等情况，示范区数据主管部门有权暂停或终止服务。"
 #   effective_from: 2022-10-26
 #   title_en: Use of shared data while the data service is suspended or terminated
 #   message:

@@ -1,12 +1,13 @@
 # METADATA
 # title: 未按照授权的方式、范围使用共享数据
-# description: A department uses shared data in the manner and within the scope it was authorised (art 9). A use or onward provision is refused when it relies on a grant issued to another department, on a grant for another dataset, or on a grant outside its validity (marked expired, past its last day or before its first day, counted in Beijing time), and when it covers data items the grant does not or uses a sharing method other than the one granted. A use that names no grant, or one that is not on record, is JY-9-GRANT-REQUIRED; a grant the competent department has suspended or terminated is JY-36-SERVICE-SUSPENDED. Art 36 names use beyond the authorised scope among the misuses for which the competent department may suspend or terminate the service.
+# description: A department uses shared data in the manner and within the scope it was authorised (art 9). A use or onward provision is refused when it relies on a grant issued to another department, on a grant for another dataset, or on a grant outside its validity (marked expired, past its last day or before its first day, counted in Beijing time), and when it covers data items the grant does not, uses a sharing method other than the one granted, or is made by a unit or in an area outside the scope of use the grant names (use_scope). A use that names no grant, or one that is not on record, is JY-9-GRANT-REQUIRED; a grant the competent department has suspended or terminated is JY-36-SERVICE-SUSPENDED. Art 36 names use beyond the authorised scope among the misuses for which the competent department may suspend or terminate the service.
 # custom:
 #   code: JY-9-AUTHORISED-SCOPE
 #   regulation: jiyuan
 #   article: 9
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "依据国家相关法律法规和授权的方式、范围使用共享数据"
 #   effective_from: 2022-10-26
 #   title_en: Shared data used beyond the authorised scope or method
 #   message:
@@ -22,6 +23,7 @@
 #     not_yet_valid: {zh: 授权尚未生效, en: the grant is not yet in force}
 #     fields: {zh: 数据项不在授权范围内, en: data items outside the grant}
 #     method: {zh: 共享方式与授权不符, en: a method other than the one granted}
+#     use_scope: {zh: 使用单位或区域不在授权的使用范围内, en: a unit or area outside the grant's scope of use}
 #     api: {zh: 服务接口, en: API}
 #     verify: {zh: 核验, en: verification}
 #     bulk: {zh: 批量交换, en: bulk exchange}
@@ -43,7 +45,10 @@ same_dataset if state.grant.dataset == input.dataset
 
 granted_fields := object.get(state.grant, "fields", [])
 
-extra_fields := sort({f | some f in input.fields; not f in granted_fields})
+extra_fields := sort({f | some f in input.fields; not field_granted(f)})
+
+# Negated through a function: OPA would evaluate `granted_fields` before a `not f in granted_fields`.
+field_granted(f) if f in granted_fields
 
 # How the facts name the dataset a grant covers: its catalogue name when known.
 covered := data.govshare.catalog[state.grant.dataset].name if {
@@ -89,4 +94,27 @@ violation contains {"dataset": state.dataset_name, "problem": "method", "detail"
 	is_string(state.grant.method)
 	is_string(input.method)
 	input.method != state.grant.method
+}
+
+# 授权的范围 includes who and where the data is used when the grant names it
+# (the scope of use of GDSR art 20(2)); a grant that names none limits only the
+# department (the "holder" problem above).
+outside_scope contains unit if {
+	units := object.get(state.grant, ["use_scope", "units"], [])
+	count(units) > 0
+	unit := object.get(input, ["requester", "unit"], "unspecified")
+	not unit in units
+}
+
+outside_scope contains region if {
+	regions := object.get(state.grant, ["use_scope", "regions"], [])
+	count(regions) > 0
+	region := object.get(input, ["requester", "region"], "unspecified")
+	not region in regions
+}
+
+violation contains {"dataset": state.dataset_name, "problem": "use_scope", "detail": sort(outside_scope)} if {
+	applies
+	same_dataset
+	count(outside_scope) > 0
 }

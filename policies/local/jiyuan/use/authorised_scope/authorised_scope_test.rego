@@ -101,3 +101,25 @@ test_no_grant_left_to_grant_required if {
 test_applications_not_concerned if {
 	count(rule.violation) == 0 with input as object.union(use(["gender"], "bulk"), {"action": "apply", "requester": {"department": "示范区教育体育局"}}) with data.govshare as state
 }
+
+scoped := object.union(state, {"grants": {"g-scope": {
+	"id": "g-scope", "dataset": "ds-pop", "requester": "示范区民政局", "fields": ["name"], "status": "active",
+	"use_scope": {"units": ["社会救助科"], "regions": ["419001"]},
+}}})
+
+scoped_use(requester) := {"action": "use", "at": "2024-06-03T10:00:00+08:00", "requester": requester, "dataset": "ds-pop", "grant": "g-scope", "fields": ["name"]}
+
+test_use_inside_the_scope_of_use_allowed if {
+	count(rule.violation) == 0 with input as scoped_use({"department": "示范区民政局", "unit": "社会救助科", "region": "419001"})
+		with data.govshare as scoped
+}
+
+test_use_by_another_unit_or_in_another_area_beyond_the_authorised_scope if {
+	rule.violation == {{"dataset": "人口基础信息", "problem": "use_scope", "detail": ["410100", "养老服务科"]}} with input as scoped_use({"department": "示范区民政局", "unit": "养老服务科", "region": "410100"})
+		with data.govshare as scoped
+}
+
+test_a_grant_naming_no_scope_of_use_limits_only_the_department if {
+	count(rule.violation) == 0 with input as object.union(use(["name"], "api"), {"requester": {"department": "示范区民政局", "unit": "养老服务科"}})
+		with data.govshare as state
+}

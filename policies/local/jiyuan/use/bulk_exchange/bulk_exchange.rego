@@ -8,6 +8,7 @@
 #   paragraph: 3
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "通过数据服务接口和数据交叉核验服务可以满足共享需求的，原则上不采用数据批量交换服务。"
 #   effective_from: 2022-10-26
 #   title_en: Bulk exchange where an API or cross-verification would do
 #   message:

@@ -6,6 +6,7 @@
 #   regulation: jiyuan
 #   article: 9
 #   severity: needs_action
+#   quote: "数据应用部门因履职需要使用数据生产部门数据的，必须通过示范区数据中台申请数据服务接口、数据交叉核验或批量数据交换服务，依据国家相关法律法规和授权的方式、范围使用共享数据"
 #   effective_from: 2022-10-26
 #   title_en: Shared data used without an authorisation to rely on
 #   message:

@@ -8,6 +8,7 @@
 #   paragraph: 3
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "数据应用部门根据履行行政管理职能需要，通过示范区数据中台获取的政务数据，不得提供给第三方，也不得用于或变相用于其他目的。"
 #   effective_from: 2022-10-26
 #   title_en: Data obtained through the Jiyuan data hub used for another purpose
 #   message:
@@ -31,5 +32,8 @@ violation contains {"dataset": state.dataset_name, "purpose": input.purpose, "gr
 	state.grant
 	is_string(input.purpose)
 	trim_space(input.purpose) != ""
-	not input.purpose in granted
+	not purpose_granted
 }
+
+# Negated through a rule: OPA would evaluate `granted` before a `not … in granted`.
+purpose_granted if input.purpose in granted

@@ -8,6 +8,7 @@
 #   paragraph: 3
 #   liability: "60(6)"
 #   severity: prohibited
+#   quote: "数据应用部门根据履行行政管理职能需要，通过示范区数据中台获取的政务数据，不得提供给第三方，也不得用于或变相用于其他目的。"
 #   effective_from: 2022-10-26
 #   title_en: Data obtained through the Jiyuan data hub provided to a third party
 #   message:

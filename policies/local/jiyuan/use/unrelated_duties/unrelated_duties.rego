@@ -7,6 +7,7 @@
 #   article: 57
 #   item: 4
 #   severity: needs_action
+#   quote: "从示范区数据中台获取与本部门履行行政管理职能无关的政务数据；"
 #   effective_from: 2022-10-26
 #   title_en: Data obtained without showing how it serves the department's duties
 #   message:

@@ -36,13 +36,38 @@ test_pending_within_period_allowed if {
 }
 
 test_reported_on_sixth_working_day_breach if {
-	rule.breach == {{"dataset": "人口基础信息", "received_on": "2026-09-30", "deadline": "2026-10-13", "handled_on": "2026-10-14"}} with input as verify("2026-09-30", {"handled_on": "2026-10-14"}, "2026-10-14") with data.govshare as state
+	rule.breach == {{"dataset": "人口基础信息", "stage": "decision", "start": "2026-09-30", "days": 5, "deadline": "2026-10-13", "done_on": "2026-10-14"}} with input as verify("2026-09-30", {"handled_on": "2026-10-14"}, "2026-10-14") with data.govshare as state
 }
 
 test_still_pending_after_the_period_breach if {
-	rule.breach == {{"dataset": "人口基础信息", "received_on": "2026-09-30", "deadline": "2026-10-13", "handled_on": "pending"}} with input as verify("2026-09-30", {}, "2026-10-14") with data.govshare as state
+	rule.breach == {{"dataset": "人口基础信息", "stage": "decision", "start": "2026-09-30", "days": 5, "deadline": "2026-10-13", "done_on": "pending"}} with input as verify("2026-09-30", {}, "2026-10-14") with data.govshare as state
 }
 
 test_other_actions_not_checked if {
 	count(rule.breach) == 0 with input as object.union(verify("2026-09-30", {}, "2026-10-26"), {"action": "use"}) with data.govshare as state
+}
+
+# Art 24: 5 working days to the decision, then 10 from the decision to the correction.
+test_decision_in_time_and_correction_within_ten_days_of_it_allowed if {
+	count(rule.breach) == 0 with input as verify("2026-09-30", {"decided_on": "2026-10-08", "correcting": true, "handled_on": "2026-10-21"}, "2026-10-21")
+		with data.govshare as state
+}
+
+test_correction_after_ten_working_days_from_the_decision_breach if {
+	rule.breach == {{"dataset": "人口基础信息", "stage": "correction", "start": "2026-10-08", "days": 10, "deadline": "2026-10-21", "done_on": "2026-10-22"}} with input as verify("2026-09-30", {"decided_on": "2026-10-08", "correcting": true, "handled_on": "2026-10-22"}, "2026-10-22")
+		with data.govshare as state
+}
+
+test_late_decision_counts_from_receipt_not_from_the_report if {
+	rule.breach == {{"dataset": "人口基础信息", "stage": "decision", "start": "2026-09-30", "days": 5, "deadline": "2026-10-13", "done_on": "2026-10-14"}} with input as verify("2026-09-30", {"decided_on": "2026-10-14", "correcting": true, "handled_on": "2026-10-20"}, "2026-10-20")
+		with data.govshare as state
+}
+
+test_correction_still_pending_after_its_period_breach if {
+	rule.breach == {{"dataset": "人口基础信息", "stage": "correction", "start": "2026-10-08", "days": 10, "deadline": "2026-10-21", "done_on": "pending"}} with input as verify("2026-09-30", {"decided_on": "2026-10-08", "correcting": true}, "2026-10-26")
+		with data.govshare as state
+}
+
+test_no_correction_decided_no_correction_period if {
+	count(rule.breach) == 0 with input as verify("2026-09-30", {"decided_on": "2026-10-08", "correcting": false}, "2026-10-30") with data.govshare as state
 }
