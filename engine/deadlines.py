@@ -47,21 +47,14 @@ def due_date_pending(name: str, exc: UnknownCalendarYear | ParameterNotInForce) 
     computed once the missing year or value is added."""
     zh_name, en_name = DUE_DATE_NAMES[name]
     if isinstance(exc, ParameterNotInForce):
-        zh, en = not_in_force_text([exc.name], exc.day)
-        remedy_zh, remedy_en = set_value_remedy()
-        return {
-            "code": "GOVSHARE-PARAMETER-NOT-IN-FORCE",
-            "parameters": [exc.name],
-            "message": {"zh": f"{zh}，{zh_name}暂无法计算，不作推测。",
-                        "en": f"{en}; the {en_name} cannot be counted yet and is not guessed."},
-            "remedy": {"zh": f"{remedy_zh}；生效后{zh_name}自动计算。",
-                       "en": f"{remedy_en}; the {en_name} is computed once it is live."},
-        }
-    zh, en = missing_years_text([exc.year], exc.known)
-    remedy_zh, remedy_en = add_year_remedy(exc.year)
+        code, what = "GOVSHARE-PARAMETER-NOT-IN-FORCE", {"parameters": [exc.name]}
+        (zh, en), (remedy_zh, remedy_en) = not_in_force_text([exc.name], exc.day), set_value_remedy()
+    else:
+        code, what = "GOVSHARE-CALENDAR-UNKNOWN-YEAR", {"years": [exc.year]}
+        (zh, en), (remedy_zh, remedy_en) = missing_years_text([exc.year], exc.known), add_year_remedy(exc.year)
     return {
-        "code": "GOVSHARE-CALENDAR-UNKNOWN-YEAR",
-        "years": [exc.year],
+        "code": code,
+        **what,
         "message": {"zh": f"{zh}，{zh_name}暂无法计算，不作推测。",
                     "en": f"{en}; the {en_name} cannot be counted yet and is not guessed."},
         "remedy": {"zh": f"{remedy_zh}；生效后{zh_name}自动计算。",

@@ -113,6 +113,16 @@ class GrantStatus(str, Enum):
     expired = "expired"
 
 
+def in_beijing(value: datetime) -> datetime:
+    """`value` in Beijing time; without an offset it is taken to be Beijing time."""
+    try:
+        return (value if value.tzinfo else value.replace(tzinfo=BEIJING)).astimezone(BEIJING)
+    except OverflowError:
+        # 0001-01-01T00:00+14:00 and the like have no Beijing time: a field
+        # error, never a server error.
+        raise ValueError("时间超出可表示的范围 / the time is out of range once converted to Beijing time") from None
+
+
 class _Model(BaseModel):
     # Unknown fields are refused: a misspelt field silently ignored could turn a
     # deny into an allow.
@@ -266,14 +276,8 @@ class SecurityIncident(_Model):
     occurred_at: datetime = Field(description="发生时间 / when it happened")
     description: FreeText = Field(min_length=1, description="经过 / what happened")
 
-    @field_validator("occurred_at")
-    @classmethod
-    def _assume_beijing(cls, value: datetime) -> datetime:
-        # Compared with the time it is recorded at: no offset means Beijing time.
-        try:
-            return (value if value.tzinfo else value.replace(tzinfo=BEIJING)).astimezone(BEIJING)
-        except OverflowError:
-            raise ValueError("时间超出可表示的范围 / the time is out of range once converted to Beijing time") from None
+    # Compared with the time it is recorded at: no offset means Beijing time.
+    _assume_beijing = field_validator("occurred_at")(classmethod(lambda cls, value: in_beijing(value)))
 
 
 class IncidentResponse(_Model):
@@ -509,16 +513,8 @@ class AccessEvent(_Model):
     pi_basis: FreeText | None = Field(default=None, description="处理个人信息的《个人信息保护法》依据（第三十七条）", examples=["《个人信息保护法》第十三条第一款第三项"])
     inline: InlineState | None = Field(default=None, description="平台自带的状态 / state carried inline")
 
-    @field_validator("at")
-    @classmethod
-    def _assume_beijing(cls, value: datetime) -> datetime:
-        # Rules compare calendar dates in Beijing time, so normalise the offset.
-        try:
-            return (value if value.tzinfo else value.replace(tzinfo=BEIJING)).astimezone(BEIJING)
-        except OverflowError:
-            # 0001-01-01T00:00+14:00 and the like have no Beijing time: a field
-            # error, never a server error.
-            raise ValueError("时间超出可表示的范围 / the time is out of range once converted to Beijing time") from None
+    # Rules compare calendar dates in Beijing time, so normalise the offset.
+    _assume_beijing = field_validator("at")(classmethod(lambda cls, value: in_beijing(value)))
 
 
 class Text(BaseModel):

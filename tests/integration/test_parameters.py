@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from adapters.cli import app
 from adapters.lifecycle import Lifecycle
@@ -45,21 +44,6 @@ DELIVERY = """gdsr.delivery_working_days:
 # must be kept until 2027-01-10.
 DELETE_RECORD = {**THIRD_PARTY_TRANSFER, "action": "records", "recipient": {"kind": "self"},
                  "record": {"id": "r-1", "created_on": "2024-01-10"}}
-
-
-@pytest.fixture
-def runner(tmp_path, monkeypatch):
-    monkeypatch.setenv("GOVSHARE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("GOVSHARE_POLICY_DIR", raising=False)
-    monkeypatch.delenv("GOVSHARE_DATABASE_URL", raising=False)
-    return CliRunner()
-
-
-@pytest.fixture
-def draft(tmp_path):
-    path = tmp_path / "draft"
-    shutil.copytree(POLICY_DIR, path)
-    return path
 
 
 def _replace_parameter(root: Path, name: str, definition: str) -> None:

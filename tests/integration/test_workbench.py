@@ -10,7 +10,6 @@ import tarfile
 import orjson
 import pytest
 import regorus
-from typer.testing import CliRunner
 
 from adapters.cli import app
 from adapters.lifecycle import Lifecycle
@@ -26,21 +25,6 @@ TRANSFER = {**THIRD_PARTY_TRANSFER, "scenario": "最低生活保障申请审核"
 TRANSFER_2 = {**TRANSFER, "requester": {"department": "示范区医疗保障局"}, "grant": "g-2026-0005",
               "purpose": "医保待遇资格认证", "recipient": {"kind": "third_party", "name": "某保险公司"}}
 USE = {**TRANSFER, "action": "use", "recipient": {"kind": "self"}}
-
-
-@pytest.fixture
-def runner(tmp_path, monkeypatch):
-    monkeypatch.setenv("GOVSHARE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("GOVSHARE_POLICY_DIR", raising=False)
-    monkeypatch.delenv("GOVSHARE_DATABASE_URL", raising=False)
-    return CliRunner()
-
-
-@pytest.fixture
-def draft(tmp_path):
-    path = tmp_path / "draft"
-    shutil.copytree(POLICY_DIR, path)
-    return path
 
 
 APP_CONTENTS = "gdsr/sharing/application_contents/application_contents.rego"
