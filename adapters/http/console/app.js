@@ -266,6 +266,7 @@
     f.dataset.value = e.dataset || "";
     f.fields.value = (e.fields || []).join(", ");
     f.grant.value = e.grant || "";
+    f.unit.value = (e.requester || {}).unit || "";
     f.purpose.value = e.purpose || "";
     f.scenario.value = e.scenario || "";
     f.method.value = e.method || "";
@@ -301,6 +302,7 @@
       if (f.unit_head_approved.checked) e.requester.unit_head_approved = true;
     } else {
       if (f.grant.value.trim()) e.grant = f.grant.value.trim();
+      if (f.unit.value.trim()) e.requester.unit = f.unit.value.trim();
       e.controls = list(f.controls.value);
       e.recipient = action === "transfer"
         ? { kind: f.recipient_kind.value, name: f.recipient_name.value.trim() || undefined }
