@@ -691,11 +691,8 @@ class Lifecycle:
             if grant.status not in allowed_from:
                 raise StateConflict(f"授权当前状态为 {grant.status.value}，不能改为 {status.value}",
                                     f"the grant is {grant.status.value}; it cannot become {status.value}")
-            updated = grant.model_copy(update={"status": status})
-            Store.put_grant_in(session, updated)
-            Store.bump_generation(session)
-            self._log(session, f"grant_{status.value}", grant_id, {"grant": grant_id, "from": grant.status.value, "to": status.value, "note": note})
-            return updated
+            return self._put_grant(session, grant.model_copy(update={"status": status}), f"grant_{status.value}",
+                                   {"from": grant.status.value, "to": status.value, "note": note})
 
         grant = self.store.transaction(work)
         self.refresh(force=True)
@@ -707,6 +704,7 @@ class Lifecycle:
         return self.engine.snapshot.catalog.get(grant.dataset, {}).get("provider")
 
     def _put_grant(self, session: Session, grant: Grant, kind: str, body: dict[str, Any]) -> Grant:
+        """Store a changed grant, make every worker reload, and log the change."""
         Store.put_grant_in(session, grant)
         Store.bump_generation(session)
         self._log(session, kind, grant.id, {"grant": grant.id, **body})

@@ -108,7 +108,7 @@ class Parameter:
 @dataclass
 class Parameters:
     by_name: dict[str, Parameter] = field(default_factory=dict)
-    _complete: dict[date, bool] = field(default_factory=dict, repr=False, compare=False)
+    _complete: dict[tuple[date, frozenset[str]], bool] = field(default_factory=dict, repr=False, compare=False)
 
     def value(self, name: str, day: date) -> int:
         """The value of `name` in force on `day`; ParameterNotInForce if none
@@ -122,14 +122,15 @@ class Parameters:
         """The `names` with no value in force on `day`."""
         return sorted(n for n in set(names) if n not in self.by_name or self.by_name[n].period_on(day) is None)
 
-    def complete_on(self, day: date, names: frozenset[str] | set[str]) -> bool:
+    def complete_on(self, day: date, names: frozenset[str]) -> bool:
         """Whether every one of `names` has a value on `day` (remembered per
-        day: a decision asks it every time)."""
-        known = self._complete.get(day)
+        day and set of names: a decision asks it every time)."""
+        key = (day, names)
+        known = self._complete.get(key)
         if known is None:
             if len(self._complete) > 100_000:
                 self._complete.clear()
-            known = self._complete[day] = not self.missing_on(names, day)
+            known = self._complete[key] = not self.missing_on(names, day)
         return known
 
     def as_data(self) -> dict[str, list[dict[str, Any]]]:

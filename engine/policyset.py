@@ -68,11 +68,16 @@ class PolicySet:
         """Data that ships with the policies under roots of its own: `data.govshare_parameters`."""
         return {"govshare_parameters": self.parameters.as_data()}
 
+    @cached_property
+    def parameters_read(self) -> frozenset[str]:
+        """Every parameter some package reads."""
+        return frozenset(n for found in self.parameter_reads.values() for n in found)
+
     def parameters_missing(self, layers: frozenset[str], action: str, day: date) -> list[str]:
         """The parameters a decision of `action` under `layers` on `day` may
         read (through the rules in force it reaches, and the libraries) that
         have no value in force that day."""
-        if self.parameters.complete_on(day, {n for found in self.parameter_reads.values() for n in found}):
+        if self.parameters.complete_on(day, self.parameters_read):
             return []  # the usual case: every parameter read has a value that day
         names = {n for p, found in self.parameter_reads.items() for n in found
                  if p not in self.rules or (self.rules[p].regulation in layers and self.reaches(p, action) and self.rules[p].in_force(day))}

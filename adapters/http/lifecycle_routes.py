@@ -8,11 +8,12 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.checkpoints import verify_ledger
 from engine.models import (
     BEIJING,
+    in_beijing,
     AccessEvent,
     CatalogEntry,
     Channel,
@@ -41,6 +42,11 @@ TAG = "共享流程 lifecycle"
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    # Every step's time in Beijing time (no offset means Beijing time); a time
+    # with no Beijing equivalent (0001-01-01T00:00+14:00) is a 422 on `at`.
+    _in_beijing = field_validator("at", check_fields=False)(
+        classmethod(lambda cls, value: value if value is None else in_beijing(value)))
 
 
 class CatalogPublish(_In):
@@ -276,8 +282,7 @@ def lifecycle_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
     async def incident(grant_id: Id, body: IncidentIn, request: Request) -> dict[str, Any]:
         act_as_party(request, grant_id, body.reported_by)
         event = SecurityIncident(kind=body.kind, occurred_at=body.occurred_at, description=body.description)
-        recorded_at = body.at or datetime.now(BEIJING)
-        if event.occurred_at > (recorded_at if recorded_at.tzinfo else recorded_at.replace(tzinfo=BEIJING)):
+        if event.occurred_at > (body.at or datetime.now(BEIJING)):
             raise RequestValidationError([{"type": "value_error", "loc": ("body", "occurred_at"),
                                            "msg": "发生时间晚于登记时间 / occurred after the time it is recorded", "input": str(body.occurred_at)}])
         decision, grant, record = await lifecycle.off_loop(lifecycle.record_incident, grant_id, event, body.reported_by, body.at)

@@ -217,3 +217,18 @@ def test_a_platform_s_own_grant_cannot_reopen_a_grant_whose_purpose_ended(tmp_pa
     assert refused.status_code == 422, refused.text
     (field,) = [f for f in refused.json()["error"]["fields"] if f["field"] == "inline.grant"]
     assert "共享目的已终了（第二十七条第一款）" in field["problem"]["zh"] and "art 27(1)" in field["problem"]["en"]
+
+
+@pytest.mark.parametrize("path, body", [
+    ("/v1/grants/g-2026-0001/purpose-ended", {"reason": "achieved", "reported_by": "requester"}),
+    ("/v1/grants/g-2026-0001/incidents", {"kind": "leak", "occurred_at": "2026-03-01T10:00:00", "description": "泄露", "reported_by": "requester"}),
+    ("/v1/grants/g-2026-0001/rectify", {}),
+    ("/v1/applications/a-x/delivery", {}),
+])
+def test_a_step_time_with_no_beijing_equivalent_is_a_422_on_at(api, path, body):
+    """0001-01-01T00:00+14:00 is a valid ISO time that falls before year 1 in
+    Beijing time: the field is refused, never a server error, and nothing changes."""
+    response = api.post(path, json={**body, "at": "0001-01-01T00:00:00+14:00"})
+    assert response.status_code == 422, response.text
+    assert "at" in {f["field"] for f in response.json()["error"]["fields"]}, response.text
+    assert api.get("/v1/grants/g-2026-0001").json().get("purpose_ended") is None
