@@ -8,7 +8,7 @@ PORT   ?= 8181
 WORKERS ?= 1
 OPA_WHEEL := opa-golib-python-bindings==0.4.4
 
-.PHONY: serve test bench check rego-test clean install browser
+.PHONY: serve test bench check rego-test clean install browser demo-reset
 
 # Re-install whenever pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -24,21 +24,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The URL the service advertises (AuthZEN's policy_decision_point) follows HOST and
+# PORT unless GOVSHARE_PUBLIC_URL is given (behind a proxy, say).
 serve: $(STAMP)
-	$(BIN)/govshare serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	GOVSHARE_PUBLIC_URL="$${GOVSHARE_PUBLIC_URL:-http://$(HOST):$(PORT)}" \
+	  $(BIN)/govshare serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+# The bundled demo catalogue and grants back as shipped (logged in the ledger; see README).
+demo-reset: $(STAMP)
+	$(BIN)/govshare demo reset
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The console's browser tests drive Debian's chromium (with a CJK font). Install
-# both when missing and apt-get can be used (as root); otherwise carry on: those
-# tests then skip with the reason, or fail under CI=true.
+# The browser tests (the console, the offline API docs) drive Debian's chromium,
+# with a CJK font so that Chinese text renders. Install both, without recommended
+# packages, when missing and apt-get can be used (as root); otherwise carry on:
+# those tests then skip with the reason, or fail under CI=true.
 browser:
 	@if [ -x /usr/bin/chromium ] && fc-list :lang=zh 2>/dev/null | grep -q .; then \
 	  :; \
 	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 	  echo "installing chromium and fonts-noto-cjk for the browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk >/dev/null) \
 	    || echo "could not install chromium: the browser tests will skip (and fail with CI=true)"; \
 	else \
 	  echo "chromium missing and apt-get not usable: the browser tests will skip (and fail with CI=true)"; \

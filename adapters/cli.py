@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from contextvars import ContextVar
 from typing import Optional
 
 import orjson
@@ -23,7 +24,7 @@ from engine.decide import EventError
 from engine.errors import PolicyError
 from engine.models import AccessEvent, Decision
 
-from .http.errors import describe_errors
+from .http.errors import describe_errors, malformed_json_field
 from .service import PROJECT_ROOT, Settings, SettingsError, build_service
 from .storage.store import REQUESTED_BY, SERVICE_CALLER, StorageError
 
@@ -39,13 +40,22 @@ err = Console(stderr=True)
 CLI_CALLER = {"token": None, "name": "cli"}
 
 
+# The language chosen before the command (`govshare --lang en check`).
+_GLOBAL_LANG: ContextVar[Optional[str]] = ContextVar("govshare_cli_lang", default=None)
+
+
 @app.callback()
-def _as_cli(ctx: typer.Context) -> None:
+def _as_cli(
+    ctx: typer.Context,
+    lang: Optional[str] = typer.Option(None, "--lang", help="输出语言 zh | en，默认取 GOVSHARE_LANG，再默认中文 / output language; default: GOVSHARE_LANG, then zh"),
+) -> None:
     # What the command writes to the ledger records the CLI as who asked (no token).
     reset = REQUESTED_BY.set(CLI_CALLER)
     ctx.call_on_close(lambda: REQUESTED_BY.reset(reset))
+    chosen = _GLOBAL_LANG.set(lang)
+    ctx.call_on_close(lambda: _GLOBAL_LANG.reset(chosen))
 
-LangOption = typer.Option("zh", "--lang", help="输出语言 zh | en / output language")
+LangOption = typer.Option(None, "--lang", help="输出语言 zh | en，默认取 GOVSHARE_LANG，再默认中文 / output language; default: GOVSHARE_LANG, then zh")
 PoliciesOption = typer.Option(None, "--policies", help="策略目录 / policy directory (default: ./policies)")
 
 _WORDS = {
@@ -75,11 +85,15 @@ def word(key: str, lang: str) -> str:
     return _WORDS[key][lang]
 
 
-def _check_lang(lang: str) -> str:
-    if lang not in ("zh", "en"):
-        err.print("--lang 只能是 zh 或 en / --lang must be zh or en")
+def _check_lang(lang: Optional[str]) -> str:
+    """The output language: the command's --lang, else the one given before the
+    command, else GOVSHARE_LANG, else Chinese."""
+    chosen = lang or _GLOBAL_LANG.get() or os.environ.get("GOVSHARE_LANG") or "zh"
+    if chosen not in ("zh", "en"):
+        err.print(f"语言只能是 zh 或 en（收到 {chosen}；--lang 或 GOVSHARE_LANG）/ the language must be zh or en "
+                  f"(got {chosen}; --lang or GOVSHARE_LANG)", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
-    return lang
+    return chosen
 
 
 def _settings(policies: Optional[Path]) -> Settings:
@@ -90,9 +104,10 @@ def _settings(policies: Optional[Path]) -> Settings:
 
 
 def _fail(title: str, lines: list[str], code: int = 2) -> None:
-    err.print(f"[bold red]{title}[/]")
+    # soft_wrap: a message is one line however narrow the terminal, never broken mid-sentence.
+    err.print(f"[bold red]{title}[/]", soft_wrap=True)
     for line in lines:
-        err.print(f"  {line}", markup=False, highlight=False)
+        err.print(f"  {line}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -165,7 +180,8 @@ def read_event(path: str, lang: str) -> AccessEvent:
     try:
         document = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        _fail(word("bad_json", lang), [f"{path}: {exc}"])
+        where = malformed_json_field(raw, exc.pos, exc.msg) if isinstance(exc.pos, int) else None
+        _fail(word("bad_json", lang), [f"{path}:{where['line']}:{where['column']}: {exc.msg}" if where else f"{path}: {exc}"])
     try:
         return AccessEvent.model_validate(document)
     except ValidationError as exc:
@@ -370,6 +386,10 @@ def impact_command(
     if draft is None and parameters is None:
         _fail({"zh": "须给出 --policies 或 --parameters", "en": "Give --policies or --parameters"}[lang], [])
     draft = draft or _settings(None).policy_dir
+    if not draft.is_dir() or next(draft.rglob("*.rego"), None) is None:
+        # Replaying every decision on no rules at all would list each one as changed.
+        _fail({"zh": f"{draft} 不是策略目录（其中没有 .rego 文件），不作影响分析",
+               "en": f"{draft} is not a policy directory (it holds no .rego file); no impact analysis"}[lang], [])
     try:
         draft_set = load_policy_set(draft, RegorusBackend())
         if parameters is not None:
@@ -461,19 +481,39 @@ def _print_impact(report, lang: str, examples: int) -> None:
                f"Checked {report.grants_checked} active grants: the draft would refuse {len(report.grants_refused)}."), highlight=False)
 
 
-@app.command("bundle")
+bundle_app = typer.Typer(help="OPA bundle：导出、签名与核验 / OPA bundles: export, sign, verify")
+app.add_typer(bundle_app, name="bundle")
+
+
+@bundle_app.callback(invoke_without_command=True)
 def bundle_command(
+    ctx: typer.Context,
     output: Path = typer.Option(Path("bundle.tar.gz"), "-o", "--output", help="输出文件 / output file"),
     lang: str = LangOption,
     policies: Optional[Path] = PoliciesOption,
     database: Optional[str] = typer.Option(None, "--db", help="数据库 URL，默认按配置 / database URL (default: configured)"),
+    signing_key: Optional[Path] = typer.Option(None, "--signing-key", help="PEM 私钥，写出 .signatures.json / PEM private key: sign the bundle"),
+    signing_alg: str = typer.Option("RS256", "--signing-alg", help="RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512"),
+    key_id: Optional[str] = typer.Option(None, "--key-id", help="签名密钥编号（JWT 头 kid）/ key id (the JWT kid header)"),
 ) -> None:
-    """导出 OPA bundle：.manifest、全部策略、汇总模块与 data.json / export an OPA bundle."""
+    """导出 OPA bundle：.manifest、策略（不含 _test.rego）、汇总模块、策略数据与 data.json，可签名 / export an OPA bundle, optionally signed.
+
+    Rego 测试有失败时不导出（bundle 不带测试，服务端无从复查）/ refused while a Rego test fails (the bundle carries no tests)."""
+    if ctx.invoked_subcommand is not None:
+        return
     lang = _check_lang(lang)
+    from engine.regotest import run_rego_tests
+
+    from .bundle import BundleError
+    from .regorus_backend import RegorusBackend
     from .storage.store import Store
     from .workbench import write_bundle
 
     policy_set = _load_checked(policies, lang)
+    failed = [r for r in run_rego_tests(policy_set, RegorusBackend()) if not r.passed]
+    if failed:
+        _fail({"zh": f"{len(failed)} 个 Rego 测试失败，未导出 bundle", "en": f"{len(failed)} Rego tests fail; no bundle written"}[lang],
+              [f"{r.file}:{r.line}: {r.id}: {r.error}" for r in failed], code=1)
     try:
         settings = _settings(policies)
         store = Store(database or settings.url)
@@ -482,9 +522,42 @@ def bundle_command(
         snapshot = store.snapshot()
     except StorageError as exc:
         _fail(word("storage_error", lang), [str(exc)])
-    manifest = write_bundle(policy_set, snapshot, output)
-    out.print({"zh": f"已写出 {output}：修订 {manifest['revision']}，根 {', '.join(manifest['roots'])}",
-               "en": f"Wrote {output}: revision {manifest['revision']}, roots {', '.join(manifest['roots'])}"}[lang], highlight=False)
+    try:
+        manifest = write_bundle(policy_set, snapshot, output, signing_key=signing_key, signing_alg=signing_alg, key_id=key_id)
+    except BundleError as exc:
+        _fail({"zh": "无法签名 bundle", "en": "Cannot sign the bundle"}[lang], [str(exc)])
+    except OSError as exc:
+        _fail({"zh": "无法写入文件", "en": "Cannot write the file"}[lang], [f"{output}: {exc.strerror or exc}"])
+    signed = {"zh": f"，已签名（{signing_alg}）", "en": f", signed ({signing_alg})"}[lang] if signing_key else ""
+    out.print({"zh": f"已写出 {output}：修订 {manifest['revision']}，根 {', '.join(manifest['roots'])}{signed}",
+               "en": f"Wrote {output}: revision {manifest['revision']}, roots {', '.join(manifest['roots'])}{signed}"}[lang], highlight=False)
+
+
+@bundle_app.command("verify")
+def bundle_verify_command(
+    bundle: Path = typer.Argument(..., help="bundle 文件 / the bundle file"),
+    verification_key: Path = typer.Option(..., "--verification-key", help="PEM 公钥 / PEM public key"),
+    key_id: Optional[str] = typer.Option(None, "--key-id", help="应签名的密钥编号 / the key id it must be signed with"),
+    lang: str = LangOption,
+) -> None:
+    """核验 bundle 的签名与每个文件的摘要 / verify a bundle's signature and every file's hash (exit 1 when it fails)."""
+    lang = _check_lang(lang)
+    from .bundle import BundleError, load_verification_key, read_manifest, unpack, verify
+
+    try:
+        archive = bundle.read_bytes()
+    except OSError as exc:
+        _fail({"zh": "无法读取 bundle", "en": "Cannot read the bundle"}[lang], [f"{bundle}: {exc.strerror or exc}"])
+    try:
+        members = unpack(archive)
+        verified = verify(members, load_verification_key(verification_key), key_id)
+        revision = read_manifest(members).get("revision")
+    except BundleError as exc:
+        _fail({"zh": "bundle 核验失败", "en": "Bundle verification failed"}[lang], [str(exc)], code=1)
+    by = f" kid={verified.key_id}" if verified.key_id else ""
+    out.print({"zh": f"[green]签名有效[/]：{bundle}，{verified.files} 个文件摘要相符（{verified.algorithm}{by}），修订 {revision}",
+               "en": f"[green]Signature valid[/]: {bundle}, {verified.files} file hashes match ({verified.algorithm}{by}), revision {revision}"}[lang],
+              highlight=False)
 
 
 @app.command("articles")
@@ -808,6 +881,37 @@ def ledger_pubkey_command(lang: str = LangOption) -> None:
     typer.echo(_signer(lang, create=True).public_pem(), nl=False)
 
 
+demo_app = typer.Typer(help="内置示例数据 / the bundled demo data", no_args_is_help=True)
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.command("reset")
+def demo_reset_command(lang: str = LangOption) -> None:
+    """把内置示例目录与授权恢复原状（如被误用暂停的 g-2026-0001），并记入台账；台账本身不删改 /
+    restore the bundled demo catalogue and grants (e.g. g-2026-0001 suspended by a misuse), logged in the ledger; the ledger is kept."""
+    lang = _check_lang(lang)
+    from .service import reset_demo
+
+    settings = Settings()
+    if not settings.seed_demo:
+        _fail({"zh": "未启用内置示例数据（GOVSHARE_SEED_DEMO=0），未作任何更改",
+               "en": "The demo data is turned off (GOVSHARE_SEED_DEMO=0); nothing was changed"}[lang], [])
+    service = _service(None, lang)
+    try:
+        changed = reset_demo(service)
+    except StorageError as exc:
+        _fail(word("storage_error", lang), [str(exc)])
+    grants = ", ".join(f"{g['grant']} {g['from'] or '—'} → {g['to']}" for g in changed["grants"])
+    if not changed["catalog"] and not changed["grants"]:
+        out.print({"zh": "示例数据与内置的一致，无需恢复。", "en": "The demo data is as bundled; nothing to reset."}[lang], soft_wrap=True)
+        return
+    out.print({"zh": f"已恢复示例数据：{len(changed['catalog'])} 个目录条目、{len(changed['grants'])} 个授权"
+                     + (f"（{grants}）" if grants else "") + "；已记入台账（demo_reset），运行中的服务在下一次数据检查时采用。",
+               "en": f"Restored the demo data: {len(changed['catalog'])} catalogue entries, {len(changed['grants'])} grants"
+                     + (f" ({grants})" if grants else "") + "; logged in the ledger (demo_reset); a running service picks it up on its next data check."}[lang],
+              highlight=False, soft_wrap=True)
+
+
 @app.command("serve")
 def serve_command(
     host: str = typer.Option("127.0.0.1", help="监听地址 / bind address"),
@@ -819,12 +923,18 @@ def serve_command(
     lang = _check_lang(lang)
     import uvicorn
 
+    from .http.observability import log_format, uvicorn_log_config
+
+    try:
+        logs = log_format(os.environ.get("GOVSHARE_LOG_FORMAT"))
+    except ValueError as exc:
+        _fail({"zh": "配置有误", "en": "Bad configuration"}[lang], [str(exc)])
     # Load once in this process first, so a bad policy or database fails here
     # with a readable message instead of inside every worker.
     service = _service(None, lang)
     msg = {"zh": f"已加载 {len(service.engine.policies.rules)} 条规则、{len(service.engine.snapshot.catalog)} 个目录条目；数据库 {service.store.safe_url()}",
            "en": f"Loaded {len(service.engine.policies.rules)} rules and {len(service.engine.snapshot.catalog)} catalogue entries; database {service.store.safe_url()}"}
-    out.print(msg[lang])
+    out.print(msg[lang], highlight=False, soft_wrap=True)
     from .tokens import Tokens
 
     generated = Tokens(service.store).bootstrap(service.settings.bootstrap_token) if service.settings.auth_enabled else None
@@ -834,23 +944,27 @@ def serve_command(
                    "en": f"[bold]Admin token (shown once, keep it safe):[/] {generated}"}[lang], highlight=False, soft_wrap=True)
     if token:
         example = PROJECT_ROOT / "examples" / "transfer-to-third-party.json"
-        out.print({"zh": "试一试：", "en": "Try it:"}[lang])
-        out.print(f"curl -s -X POST http://{host}:{port}/v1/decisions -H 'Authorization: Bearer {token}' "
+        out.print({"zh": "试一试（试算：只作决策，不记台账，不暂停授权）：",
+                   "en": "Try it (a dry run: decided, nothing recorded, no grant suspended):"}[lang], soft_wrap=True)
+        out.print(f"curl -s -X POST 'http://{host}:{port}/v1/decisions?dry_run=true' -H \"Authorization: Bearer {token}\" "
                   f"-H 'content-type: application/json' -d @{example}", highlight=False, soft_wrap=True)
     elif service.settings.auth_enabled:
         out.print({"zh": "已有管理员令牌；如遗失，请设置 GOVSHARE_BOOTSTRAP_TOKEN 后重启以增加一个。",
-                   "en": "An admin token exists already; if it is lost, set GOVSHARE_BOOTSTRAP_TOKEN and restart to add one."}[lang])
-    # Structured JSON logs (one line per request, with request and decision ids);
-    # the environment carries the choice into worker processes.
-    os.environ["GOVSHARE_JSON_LOGS"] = "1"
+                   "en": "An admin token exists already; if it is lost, set GOVSHARE_BOOTSTRAP_TOKEN and restart to add one."}[lang],
+                  soft_wrap=True)
+    # One log format for govshare's lines (one per request, with request and
+    # decision ids) and uvicorn's; the environment carries it into worker processes.
+    os.environ["GOVSHARE_LOG_FORMAT"] = logs
+    os.environ["GOVSHARE_JSON_LOGS"] = "1" if logs == "json" else "0"
+    log_options = {"log_config": uvicorn_log_config(logs), "access_log": False, "log_level": "info"}
     REQUESTED_BY.set(SERVICE_CALLER)  # from here on the service writes on its own behalf, or its callers'
     if workers == 1:
         from .http.app import create_app
 
-        uvicorn.run(create_app(service), host=host, port=port, loop="uvloop", http="httptools", log_level="info")
+        uvicorn.run(create_app(service), host=host, port=port, loop="uvloop", http="httptools", **log_options)
     else:
         uvicorn.run("adapters.http.app:create_app", factory=True, host=host, port=port, workers=workers,
-                    loop="uvloop", http="httptools", log_level="info")
+                    loop="uvloop", http="httptools", **log_options)
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from engine.calendar import UnknownCalendarYear
 from engine.decide import DataSnapshot, data_stale
 from engine.deadlines import delivery_due, due_date_pending, reply_due
-from engine.ledger import mask
+from engine.ledger import mask, masked
 from engine.models import BEIJING, AccessEvent, Action, CatalogEntry, CatalogUpdate, Decision, Grant, GrantStatus, Requester, Violation
 from engine.models import DisposalDone, GrantIncident, IncidentResponse, PurposeEnded, PurposeEndReason, SecurityIncident
 from engine.parameters import ParameterNotInForce
@@ -34,6 +34,7 @@ from engine.parameters import ParameterNotInForce
 from engine.regulations import REGULATIONS
 
 from .engine_thread import Pacer, completed
+from .request_facts import REQUEST_FACTS, decision_log_fields, labels
 from .service import Service
 from .storage.group_commit import GroupCommitter
 from .storage.store import NotFound, Store, describe_storage_error, storage_unavailable
@@ -93,6 +94,7 @@ class Lifecycle:
         self._lock = threading.RLock()  # refresh() runs under it, and reapplies pending suspensions
         self._pending_suspensions: dict[str, int] = {}  # grant → batches holding its suspension until written
         self._writer: GroupCommitter | None = None
+        self._labels = labels()  # OPA's decision-log labels of this instance, on every decision entry
 
     @property
     def store(self) -> Store:
@@ -203,11 +205,13 @@ class Lifecycle:
 
     # --- the ledger ---------------------------------------------------------
 
-    def _log_decision(self, session: Session, event: AccessEvent, decision: Decision) -> None:
+    def _log_decision(self, session: Session, event: AccessEvent, decision: Decision, eval_ns: int | None = None) -> None:
+        logged_input, pointers = masked(event.model_dump(mode="json", exclude_none=True), self.mask_paths, "/input")
         Store.append(
             session, "decision", decision.decision_id,
-            {"input": mask(event.model_dump(mode="json", exclude_none=True), self.mask_paths),
-             "decision": decision.model_dump(mode="json")},
+            # With OPA's decision-log fields (request_facts.py), sealed with the rest.
+            {"input": logged_input, "decision": decision.model_dump(mode="json"),
+             **decision_log_fields(REQUEST_FACTS.get(), self._labels, eval_ns, pointers)},
             policy_revision=decision.policy_revision, law_version=decision.law_version, data_revision=decision.data_revision,
         )
 
@@ -239,7 +243,7 @@ class Lifecycle:
         with self._settling(suspended):
             if decided:
                 self.store.transaction(self._effects_of(decided))
-        return [decision for _, decision, _ in decided]
+        return [each[1] for each in decided]
 
     async def decide_many_async(self, events: list[AccessEvent], stop: Callable[[Decision], bool] | None = None) -> list[Decision]:
         """`decide_many` for the HTTP handlers: the same decisions and the same
@@ -249,11 +253,13 @@ class Lifecycle:
         # A single event already in the cache is decided here, on the loop,
         # unless it is denied: whether that is a misuse (which suspends the
         # grant) reads the database and is the engine thread's to settle.
+        looking = time.perf_counter_ns()
         hit = self._cached(events[0]) if len(events) == 1 else None
+        looked_ns = time.perf_counter_ns() - looking  # the decision's evaluation, when the cache has it
         if hit is not None and hit.outcome != "deny":
-            deciding = completed(lambda: ([(events[0], hit, False)], set()))
+            deciding = completed(lambda: ([(events[0], hit, False, looked_ns)], set()))
         else:
-            deciding = self._submit(self._decide_in_order, events, stop, hit)
+            deciding = self._submit(self._decide_in_order, events, stop, hit, looked_ns)
         try:
             decided, suspended = await asyncio.shield(asyncio.wrap_future(deciding))
         except asyncio.CancelledError:
@@ -267,7 +273,7 @@ class Lifecycle:
         finally:
             if suspended:  # on the engine thread, and done even if this request is cancelled
                 await asyncio.shield(asyncio.wrap_future(self._submit(self._settle, suspended)))
-        return [decision for _, decision, _ in decided]
+        return [each[1] for each in decided]
 
     @property
     def writer(self) -> GroupCommitter:
@@ -281,24 +287,28 @@ class Lifecycle:
             self._writer.stop()
 
     def _decide_in_order(self, events: list[AccessEvent], stop: Callable[[Decision], bool] | None,
-                         first: Decision | None = None) -> tuple[list[tuple[AccessEvent, Decision, bool]], set[str]]:
+                         first: Decision | None = None, first_ns: int | None = None,
+                         ) -> tuple[list[tuple[AccessEvent, Decision, bool, int | None]], set[str]]:
         """The batch's decisions in order, each misuse suspending its grant for
-        the events after it. `first`, the first event's decision already taken
-        from the cache, stands for that event's."""
+        the events after it, with the nanoseconds each took the engine. `first`,
+        the first event's decision already taken from the cache (in `first_ns`),
+        stands for that event's."""
         self.refresh()
         stale = self.stale_failure()
-        decided: list[tuple[AccessEvent, Decision, bool]] = []
+        decided: list[tuple[AccessEvent, Decision, bool, int | None]] = []
         suspended: set[str] = set()
         pacer = Pacer()
         try:
             for i, event in enumerate(events):
                 pacer.breathe()  # the event loop goes on between the decisions of a batch
                 if i == 0 and first is not None:
-                    decision = first
+                    decision, eval_ns = first, first_ns
                 else:
+                    evaluating = time.perf_counter_ns()
                     decision = self.engine.undecided(event, stale) if stale else self.engine.decide(event)
+                    eval_ns = time.perf_counter_ns() - evaluating
                 misuse = event.grant not in suspended and self._misuse(event, decision)
-                decided.append((event, decision, misuse))
+                decided.append((event, decision, misuse, eval_ns))
                 if misuse:
                     suspended.add(event.grant)
                     self._suspend_in_engine(event.grant)
@@ -352,15 +362,15 @@ class Lifecycle:
         # next request reloads before it decides (see refresh).
         self.refresh(force=True)
 
-    def _effects_of(self, decided: list[tuple[AccessEvent, Decision, bool]]) -> Callable[[Session], None]:
+    def _effects_of(self, decided: list[tuple[AccessEvent, Decision, bool, int | None]]) -> Callable[[Session], None]:
         """The unit of work that stores a batch's ledger entries, usage records
         and suspensions; it runs on the caller's thread or the writer's, so it
         reads nothing from the engine but its policy metadata."""
         def work(session: Session) -> None:
             pacer = Pacer()
-            for event, decision, suspends in decided:
+            for event, decision, suspends, eval_ns in decided:
                 pacer.breathe()  # the event loop goes on while a batch is written
-                self._log_decision(session, event, decision)
+                self._log_decision(session, event, decision, eval_ns)
                 if decision.allow and event.action.value in ("use", "transfer"):
                     self._write_usage_record(session, event, decision)
                 if not suspends and (codes := self._inline_misuse(session, event, decision)):

@@ -14,6 +14,10 @@ leaves the last good revision serving.
 
 `GOVSHARE_RELOAD=0` turns the watcher off; `GOVSHARE_RELOAD_INTERVAL` sets the
 polling interval in seconds (default 1).
+
+With GOVSHARE_BUNDLE the policies come from an OPA bundle instead (a file, or
+a URL polled every GOVSHARE_BUNDLE_POLL_SECONDS with If-None-Match), verified
+before use (adapters/bundle.py); a new one passes the same checks.
 """
 
 from __future__ import annotations
@@ -238,6 +242,10 @@ class PolicyReloader:
 
     def __post_init__(self) -> None:
         self.root = Path(self.service.settings.policy_dir)
+        # GOVSHARE_BUNDLE: the policies come from a bundle, polled at its own interval.
+        self.bundle = getattr(self.service, "bundle_source", None)
+        if self.bundle is not None:
+            self.interval = self.bundle.poll_seconds
         self._seen_revision = self.service.engine.policies.revision
         self._stamps = _stamps(self.root)
         self._pending: PolicySet | None = None
@@ -282,37 +290,24 @@ class PolicyReloader:
     def poll(self) -> bool:
         """Look once; True when a new policy set was accepted (pending the swap)."""
         self.last_checked = datetime.now(BEIJING)
-        stamps = _stamps(self.root)
-        if stamps == self._stamps:
+        found = self._look_at_bundle() if self.bundle is not None else self._look_at_directory()
+        if found is None:
             return False
-        self._stamps = stamps
+        revision, policies, problems, on_accept = found
         coverage: dict[str, Any] | None = None
-        try:
-            revision = revision_of(self.root, read_files(self.root))
-        except PolicyError as exc:
-            revision = "unreadable"
-            problems = exc.problems
-        else:
-            if revision == self._seen_revision:
-                return False
-            problems = []
+        failures: list[PolicyProblem] = []
         if not problems:
-            try:
-                # Compile and check here, in this thread: compile() uses a
-                # throw-away regorus engine that never leaves it.
-                policies = load_policy_set(self.root, RegorusBackend())
-            except PolicyError as exc:
-                problems = exc.problems
-            else:
-                # Nothing the law or the record relies on may go (see coverage_losses).
-                losses, coverage = coverage_losses(self.service.engine.policies, policies, self.service.store,
-                                                   datetime.now(BEIJING).date())
-                # A change must not break a Rego test that passes on the live
-                # revision (tests already failing there do not block it).
-                if self._live_failures is None:
-                    self._live_failures = {p.message for p in failed_tests(self.service.engine.policies)}
-                failures = failed_tests(policies)
-                problems = losses + [p for p in failures if p.message not in self._live_failures]
+            # Nothing the law or the record relies on may go (see coverage_losses).
+            losses, coverage = coverage_losses(self.service.engine.policies, policies, self.service.store,
+                                               datetime.now(BEIJING).date())
+            # A change must not break a Rego test that passes on the live
+            # revision (tests already failing there do not block it). A bundle
+            # carries no tests (`govshare bundle` refuses to build while one
+            # fails); one that does has them run here too.
+            if self._live_failures is None:
+                self._live_failures = {p.message for p in failed_tests(self.service.engine.policies)}
+            failures = failed_tests(policies)
+            problems = losses + [p for p in failures if p.message not in self._live_failures]
         self._seen_revision = revision
         if problems:
             with self._lock:
@@ -322,8 +317,59 @@ class PolicyReloader:
         with self._lock:
             self._pending = policies
             self._pending_failures = {p.message for p in failures}
+        if on_accept is not None:
+            on_accept()
         log.info("policy change %s accepted; live on the next request", revision)
         return True
+
+    def _look_at_directory(self) -> tuple[str, PolicySet | None, list[PolicyProblem], None] | None:
+        """(revision, the loaded set or None, problems, None), or None when nothing changed."""
+        stamps = _stamps(self.root)
+        if stamps == self._stamps:
+            return None
+        self._stamps = stamps
+        try:
+            revision = revision_of(self.root, read_files(self.root))
+        except PolicyError as exc:
+            return "unreadable", None, exc.problems, None
+        if revision == self._seen_revision:
+            return None
+        try:
+            # Compile and check here, in this thread: compile() uses a
+            # throw-away regorus engine that never leaves it.
+            return revision, load_policy_set(self.root, RegorusBackend()), [], None
+        except PolicyError as exc:
+            return revision, None, exc.problems, None
+
+    def _look_at_bundle(self) -> tuple[str, PolicySet | None, list[PolicyProblem], Callable[[], None] | None] | None:
+        """As _look_at_directory, for GOVSHARE_BUNDLE: download (If-None-Match),
+        verify the signature before anything of the bundle is used, unpack,
+        load. A download that fails is kept in the source's status
+        (reload.source.last_error) and changes nothing."""
+        from .bundle import BundleError, load_from
+
+        source = self.bundle
+        try:
+            fetched = source.fetch()
+        except BundleError as exc:
+            log.warning("bundle %s: %s; the live policies keep serving", source.location, exc)
+            return None
+        if fetched is None:
+            return None
+        try:
+            policies, manifest, directory = load_from(source, fetched, RegorusBackend())
+        except BundleError as exc:
+            return f"bundle:{fetched.digest[:16]}", None, [PolicyProblem(source.location, 0, 0, str(exc))], None
+        except PolicyError as exc:
+            return f"bundle:{fetched.digest[:16]}", None, exc.problems, None
+
+        def accept() -> None:
+            source.accepted(fetched, manifest, directory)
+
+        if policies.revision in (self._seen_revision, self.service.engine.policies.revision) and self._pending is None:
+            accept()  # the same policies again (a new ETag, the same content): nothing to swap
+            return None
+        return policies.revision, policies, [], accept
 
     # --- the serving thread -------------------------------------------------
 
@@ -408,6 +454,7 @@ class PolicyReloader:
             "data_revision": engine.data_revision,
             "rules": len(engine.policies.rules),
             "reload": {
+                "source": self.bundle.describe() if self.bundle is not None else {"kind": "directory", "location": str(self.root)},
                 "enabled": self.running,
                 "interval_seconds": self.interval,
                 "last_checked": self.last_checked.isoformat() if self.last_checked else None,

@@ -9,6 +9,7 @@ from pathlib import Path
 from engine.decide import DecisionEngine
 from engine.policyset import load_policy_set
 
+from .bundle import BundleSource, bundle_source_of, first_load
 from .engine_thread import EngineThread
 from .regorus_backend import RegorusBackend
 from .signing import KEY_FILE, KeyFileError, load_or_create_signer
@@ -75,6 +76,15 @@ class Settings:
     # metadata publishes it as `policy_decision_point`; it is never taken from the
     # request's Host header. The spec wants https in production.
     public_url: str = field(default_factory=lambda: os.environ.get("GOVSHARE_PUBLIC_URL") or DEFAULT_PUBLIC_URL)
+    # Where the console's impact report may read draft policies from (POST /v1/impact);
+    # default: drafts/ in the data directory. Nothing outside it is ever read.
+    drafts_dir: Path | None = field(default_factory=lambda: _env_path("GOVSHARE_DRAFTS_DIR", None))
+    # Serve the policies of an OPA bundle (a file, or an http(s) URL polled with ETag)
+    # instead of policy_dir; with a verification key (PEM), only bundles signed by it (docs/bundles.md).
+    bundle: str | None = field(default_factory=lambda: os.environ.get("GOVSHARE_BUNDLE") or None)
+    bundle_verification_key: Path | None = field(default_factory=lambda: _env_path("GOVSHARE_BUNDLE_VERIFICATION_KEY", None))
+    bundle_key_id: str | None = field(default_factory=lambda: os.environ.get("GOVSHARE_BUNDLE_KEY_ID") or None)
+    bundle_poll_seconds: float = field(default_factory=lambda: _env_number("GOVSHARE_BUNDLE_POLL_SECONDS", "10", float))
 
     @property
     def url(self) -> str:
@@ -84,6 +94,10 @@ class Settings:
     def ledger_key_path(self) -> Path:
         return self.ledger_key or self.data_dir / KEY_FILE
 
+    @property
+    def drafts_root(self) -> Path:
+        return self.drafts_dir or self.data_dir / "drafts"
+
 
 @dataclass
 class Service:
@@ -92,6 +106,8 @@ class Service:
     engine: DecisionEngine
     # Runs every load and evaluation of the engine's backend (adapters/engine_thread.py).
     engine_thread: EngineThread | None = None
+    # Where the policies come from when GOVSHARE_BUNDLE is set (adapters/bundle.py); None: policy_dir.
+    bundle_source: BundleSource | None = None
 
     def backend(self) -> RegorusBackend:
         """A new backend for this service's engine, on its engine thread."""
@@ -112,6 +128,41 @@ def build_service(settings: Settings | None = None) -> Service:
         store.seed_demo()
     engine_thread = EngineThread()
     backend = RegorusBackend(engine_thread)
-    policies = load_policy_set(settings.policy_dir, backend)
+    bundle_source = bundle_source_of(settings)
+    # Fail closed: a configured bundle that cannot be loaded stops the start (SettingsError), never an empty or packaged set.
+    policies = first_load(bundle_source, backend) if bundle_source else load_policy_set(settings.policy_dir, backend)
     return Service(settings, store, DecisionEngine(policies, backend, store.snapshot(), settings.accept_inline_state, settings.cache_size),
-                   engine_thread)
+                   engine_thread, bundle_source=bundle_source)
+
+
+def reset_demo(service: Service) -> dict[str, list]:
+    """Put the bundled demo catalogue entries and grants back as shipped (a demo
+    grant suspended by a misuse becomes active again), in one transaction with a
+    `demo_reset` ledger entry that lists what changed. The ledger itself is
+    append-only and hash-chained: nothing in it is removed. Entries and grants
+    added since, applications and usage records stay. Returns what changed."""
+    from .lifecycle import LAW_VERSIONS
+    from .storage.store import demo_catalog
+    from .storage.tables import CatalogRow, GrantRow
+
+    entries, grants = demo_catalog()
+
+    def work(session) -> dict[str, list]:
+        changed: dict[str, list] = {"catalog": [], "grants": []}
+        for entry in entries:
+            row = session.get(CatalogRow, entry.id, with_for_update=True)
+            if row is None or row.body != entry.model_dump(mode="json", exclude_none=True):
+                changed["catalog"].append(entry.id)
+                Store.put_catalog_in(session, entry)
+        for grant in grants:
+            row = session.get(GrantRow, grant.id, with_for_update=True)
+            if row is None or row.body != grant.model_dump(mode="json", exclude_none=True):
+                changed["grants"].append({"grant": grant.id, "from": row.status if row else None, "to": grant.status.value})
+                Store.put_grant_in(session, grant)
+        if changed["catalog"] or changed["grants"]:
+            Store.bump_generation(session)  # every worker of a running service reloads
+            Store.append(session, "demo_reset", "demo", changed, policy_revision=service.engine.policies.revision,
+                         law_version=LAW_VERSIONS, data_revision=service.engine.data_revision)
+        return changed
+
+    return service.store.transaction(work)

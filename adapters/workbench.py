@@ -10,12 +10,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from collections import defaultdict
@@ -553,6 +551,8 @@ def _check_grants(report: ImpactReport, grants: Iterable[Grant], snapshot: DataS
 # --- bundle: policies + data as OPA loads them ----------------------------------
 
 AGGREGATE_BUNDLE_PATH = "govshare/aggregate.rego"
+# Rego v1, as OPA's manifest spells it (`rego_version`: 0 or 1): every module imports rego.v1.
+REGO_VERSION = 1
 
 
 def bundle_roots(policies: PolicySet) -> list[str]:
@@ -562,38 +562,65 @@ def bundle_roots(policies: PolicySet) -> list[str]:
 
     roots = {"govshare", *policies.root_data()}
     for rego in policies.files:
+        if rego.is_test:
+            continue
         parsed = parse_file(rego)
         if parsed.package:
             roots.add(parsed.package.split(".")[0])
     return sorted(roots)
 
 
+def _policy_data_files(policies: PolicySet) -> dict[str, bytes]:
+    """The data files shipped beside the policies (calendar, parameters): what
+    `engine.policyset.revision_of` hashes besides the Rego files."""
+    from .bundle import POLICY_DATA_SUFFIXES
+
+    root = Path(policies.root)
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and p.suffix in POLICY_DATA_SUFFIXES}
+
+
 def bundle_members(policies: PolicySet, snapshot: DataSnapshot) -> dict[str, bytes]:
-    """Bundle path → content: `.manifest`, every policy file at its path, the
-    aggregate module, and `data.json` with `data.govshare` as the engine sees it."""
+    """Bundle path → content: `.manifest`, every policy file but the `_test.rego`
+    ones at its path, the aggregate module, `data.json` with `data.govshare` as
+    the engine sees it, and the policies' own data files (calendar, parameters)
+    at their paths, so that a service can serve the bundle (docs/bundles.md).
+
+    The manifest's revision is the revision of what the bundle carries (the
+    policies without their tests, and their data files), the one a service
+    serving it reports; `metadata.source_revision` is the revision of the
+    policy directory it was built from, tests included."""
+    from engine.policyset import revision_of
+
+    shipped = [f for f in policies.files if not f.is_test]
     members: dict[str, bytes] = {}
     manifest = {
-        "revision": policies.revision,
+        "revision": revision_of(Path(policies.root), shipped),
         "roots": bundle_roots(policies),
-        "metadata": {"data_revision": snapshot.revision, "generated_by": "govshare bundle"},
+        "rego_version": REGO_VERSION,
+        "metadata": {"data_revision": snapshot.revision, "source_revision": policies.revision,
+                     "generated_by": "govshare bundle"},
     }
     members[".manifest"] = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
-    for rego in policies.files:
+    for rego in shipped:
         members[rego.path] = rego.text.encode()
+    members.update(_policy_data_files(policies))
     members[AGGREGATE_BUNDLE_PATH] = policies.aggregate_module().encode()
     members["data.json"] = snapshot.data_json(policies.data(), policies.root_data())
     return members
 
 
-def write_bundle(policies: PolicySet, snapshot: DataSnapshot, out: Path) -> dict[str, Any]:
-    """Write the bundle as a gzipped tar; return the manifest."""
+def write_bundle(policies: PolicySet, snapshot: DataSnapshot, out: Path, *, signing_key: Path | None = None,
+                 signing_alg: str = "RS256", key_id: str | None = None) -> dict[str, Any]:
+    """Write the bundle as a gzipped tar, with `.signatures.json` when a signing
+    key is given (raises adapters.bundle.BundleError when it cannot sign);
+    return the manifest."""
+    from .bundle import SIGNATURES, load_signing_key, pack, signatures_file
+
     members = bundle_members(policies, snapshot)
+    if signing_key is not None:
+        members[SIGNATURES] = signatures_file(members, load_signing_key(signing_key), signing_alg, key_id)
+    archive = pack(members, int(time.time()))
     out.parent.mkdir(parents=True, exist_ok=True)
-    now = int(time.time())
-    with tarfile.open(out, "w:gz") as tar:
-        for name in sorted(members):
-            content = members[name]
-            info = tarfile.TarInfo(name=name)
-            info.size, info.mtime, info.mode = len(content), now, 0o644
-            tar.addfile(info, io.BytesIO(content))
+    out.write_bytes(archive)
     return json.loads(members[".manifest"])

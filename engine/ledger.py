@@ -99,13 +99,26 @@ def mask(document: dict[str, Any], paths: Iterable[str]) -> dict[str, Any]:
     Returns a copy (the document itself when there is nothing to mask: a deep
     copy of a decision's input costs more than sealing it); applied before
     hashing, so the chain never holds the value."""
+    return masked(document, paths)[0]
+
+
+def masked(document: dict[str, Any], paths: Iterable[str], under: str = "") -> tuple[dict[str, Any], list[str]]:
+    """`mask`, and the JSON pointers (RFC 6901) of every value it replaced, in
+    document order and with `*` resolved: OPA's decision-log `masked` list.
+    `under` prefixes each pointer with where the document sits in the logged
+    event (`/input`)."""
     split = [parts for parts in map(_split, paths) if parts]
     if not split:
-        return document
+        return document, []
     result = copy.deepcopy(document)
+    pointers: list[str] = []
     for parts in split:
-        _mask_at(result, parts)
-    return result
+        _mask_at(result, parts, under, pointers)
+    return result, sorted(set(pointers), key=pointers.index)
+
+
+def _pointer_token(key: Any) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
 
 
 def _children(node: Any, key: str) -> Iterator[tuple[Any, Any]]:
@@ -120,10 +133,12 @@ def _children(node: Any, key: str) -> Iterator[tuple[Any, Any]]:
             yield node, int(key)
 
 
-def _mask_at(node: Any, parts: list[str]) -> None:
+def _mask_at(node: Any, parts: list[str], at: str, pointers: list[str]) -> None:
     head, rest = parts[0], parts[1:]
     for parent, key in list(_children(node, head)):
+        pointer = f"{at}/{_pointer_token(key)}"
         if rest:
-            _mask_at(parent[key], rest)
+            _mask_at(parent[key], rest, pointer, pointers)
         else:
             parent[key] = MASKED
+            pointers.append(pointer)

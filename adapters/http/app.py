@@ -26,11 +26,13 @@ from engine.calendar import UnknownCalendarYear
 from engine.decide import EventError
 from engine.models import AccessEvent, Decision, Id, Name
 
+from ..decision_log_sink import DecisionLogSink
 from ..lifecycle import DataStale, Lifecycle, Refused, StateConflict
 from ..service import Service, Settings, build_service
 from ..storage.store import NotFound, StorageError, describe_storage_error, storage_unavailable
 from .errors import (ORJSON_MAX_DEPTH, RETRY_AFTER_SECONDS, calendar_year_unknown_body, data_stale_body, describe_errors, error_body,
-                     internal_error_body, json_depth_exceeds, orjson_too_deep, shaped_error, storage_unavailable_body, too_deep_body)
+                     internal_error_body, is_json_media_type, is_opa_path, json_depth_exceeds, orjson_too_deep, shaped_error, storage_unavailable_body,
+                     too_deep_body, unsupported_media_type_body)
 from .health import health_router
 from ..tokens import Tokens
 from .auth import AuthError, Authorizer, event_claims
@@ -38,7 +40,9 @@ from .fastpath import FastRoute, fast, include_flat, is_json, use_fast_query
 from .lifecycle_routes import lifecycle_router
 from .opa_routes import opa_router
 from .authzen_routes import authzen_router, public_base
+from .authzen_search import authzen_search_router
 from .console_routes import console_router
+from .impact_routes import impact_router
 from .calendar_routes import calendar_router
 from .idempotency import Idempotency
 from .observability import Metrics, RequestIds, configure_json_logging
@@ -250,6 +254,48 @@ def token_router(tokens: Tokens, auth: Authorizer) -> APIRouter:
     return router
 
 
+DOCS_STATIC = "/docs-static"
+
+
+def add_offline_docs(app: FastAPI) -> None:
+    """/docs (Swagger UI) with its script, styles and favicon served from the
+    pinned fastapi-offline package, so the page works without internet
+    (FastAPI's "Self-hosting JavaScript and CSS for docs"). ReDoc is not
+    offered: its page loads its logo from cdn.redoc.ly whatever it is given."""
+    from importlib.resources import files
+
+    from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount(DOCS_STATIC, StaticFiles(directory=str(files("fastapi_offline") / "static")), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=f"{root}{app.swagger_ui_oauth2_redirect_url}",
+            swagger_js_url=f"{root}{DOCS_STATIC}/swagger-ui-bundle.js", swagger_css_url=f"{root}{DOCS_STATIC}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_STATIC}/favicon.png",
+            # no badge fetched from validator.swagger.io
+            swagger_ui_parameters={**(app.swagger_ui_parameters or {}), "validatorUrl": None})
+
+    @app.get(app.swagger_ui_oauth2_redirect_url or "/docs/oauth2-redirect", include_in_schema=False)
+    async def swagger_ui_redirect() -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+
+def unsupported_media_type(request: Request, errors: list[dict[str, Any]]) -> bool:
+    """Whether FastAPI refused a body model because the body was not sent as JSON
+    (FastAPI then hands the raw bytes to the model): a 415, not a field error.
+    AuthZEN (/access/) and the OPA Data API keep their own rules."""
+    path = request.url.path
+    if is_json_media_type(request.headers.get("content-type")) or path.startswith("/access/") or is_opa_path(path):
+        return False
+    return any(tuple(e.get("loc", ())) == ("body",) for e in errors)
+
+
 def create_app(service: Service | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the app. Loading policies and data happens here, so a policy that
     does not compile stops the service from starting."""
@@ -265,11 +311,20 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
             {"name": "决策 decisions", "description": "共享环节许可决策 / access decisions"},
             {"name": "运维 operations", "description": "健康检查 / health"},
         ],
+        docs_url=None,  # served from the package (add_offline_docs), not from a CDN
+        redoc_url=None,
     )
     app.state.service = service
     lifecycle = Lifecycle(service, service.settings.log_mask, service.settings.data_poll_seconds)
     app.state.lifecycle = lifecycle
     app.router.on_shutdown.append(lifecycle.close)  # commit the writes still waiting
+    # Decision-log shipping (GOVSHARE_DECISION_LOG_URL; off when unset): what the store commits, to an HTTP receiver.
+    decision_log = DecisionLogSink.from_env(service.settings.data_dir)
+    app.state.decision_log = decision_log
+    if decision_log is not None:
+        decision_log.attach(service.store)
+        app.router.on_startup.append(decision_log.start)
+        app.router.on_shutdown.append(decision_log.stop)  # after lifecycle.close: the last writes ship too
     if service.settings.gc_freeze:
         app.router.on_startup.append(settle_the_heap)
     tokens = Tokens(service.store)
@@ -303,13 +358,19 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
         app.router.on_shutdown.append(reloader.stop)
     metrics = Metrics()
     app.state.metrics = metrics
+    if decision_log is not None:
+        metrics.registry.register(decision_log.collector())
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = list(exc.errors())
+        if unsupported_media_type(request, errors):
+            content_type = request.headers.get("content-type")
+            return JSONResponse(unsupported_media_type_body(content_type), status_code=415)
         if any(e.get("type") in ("json_invalid", "json_type") for e in errors):
             return JSONResponse(
-                error_body("malformed_json", "请求体不是合法的 JSON。", "The request body is not valid JSON.", describe_errors(errors)),
+                error_body("malformed_json", "请求体不是合法的 JSON。", "The request body is not valid JSON.",
+                           describe_errors(errors, exc.body)),
                 status_code=400,
             )
         return JSONResponse(
@@ -441,6 +502,8 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
             200: {"content": {"application/json": {"example": DENY_EXAMPLE}}},
             400: {"description": "请求体不是合法的 JSON / malformed JSON", "content": {"application/json": {"example": error_body("malformed_json", "请求体不是合法的 JSON。", "The request body is not valid JSON.")}}},
             413: {"description": "请求体过大 / body too large"},
+            415: {"description": "请求体未以 Content-Type: application/json 发送 / body not sent as application/json",
+                  "content": {"application/json": {"example": unsupported_media_type_body("text/plain")}}},
             422: {"description": "字段缺失或取值无效 / a field is missing or invalid", "content": {"application/json": {"example": ERROR_EXAMPLE}}},
         },
     )
@@ -522,9 +585,11 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     # The OPA Data API's and AuthZEN's routes join the app's own (see include_flat).
     include_flat(app, opa_router(lifecycle, auth, dependency_overrides_provider=app))
     include_flat(app, authzen_router(lifecycle, auth, dependency_overrides_provider=app))
+    include_flat(app, authzen_search_router(lifecycle, auth, dependency_overrides_provider=app))
     app.include_router(lifecycle_router(lifecycle, auth))
     app.include_router(token_router(tokens, auth))
     app.include_router(console_router(lifecycle, auth))
+    app.include_router(impact_router(service, lifecycle, auth))
     app.include_router(calendar_router(service, auth))
 
     @app.get("/v1/status", dependencies=[auth.require("read_catalog")], tags=["运维 operations"],
@@ -534,5 +599,6 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
 
     # /health, /health/live, /health/ready: no token (load balancers), no secrets.
     app.include_router(health_router(lifecycle))
+    add_offline_docs(app)  # last: a request is matched against the routes in order
 
     return app

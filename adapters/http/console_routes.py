@@ -228,7 +228,13 @@ def console_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
         date_from: str | None = Query(default=None, alias="from", description="起始日期（含）/ from (inclusive)", examples=["2026-03-01"]),
         date_to: str | None = Query(default=None, alias="to", description="截止日期（含）/ to (inclusive)", examples=["2026-03-31"]),
         limit: int = Query(default=200, ge=1, le=5000),
+        kinds: str = Query(default="decision", description="台账记录种类，逗号分隔，或 all：decision 及授权的暂停、整改恢复、终止等 / "
+                           "ledger entry kinds, comma-separated, or all: " + ", ".join(LOG_KINDS), examples=["decision,grant_suspended"]),
     ) -> dict[str, Any]:
+        wanted = set(LOG_KINDS) if kinds.strip() == "all" else {k.strip() for k in kinds.split(",") if k.strip()}
+        if not wanted or not wanted <= set(LOG_KINDS):
+            raise RequestValidationError([{"type": "enum", "loc": ("query", "kinds"), "input": kinds,
+                                           "msg": "not a ledger entry kind the log shows", "ctx": {"expected": ", ".join(LOG_KINDS)}}])
         try:
             start, end = _bound(date_from, end=False), _bound(date_to, end=True)
         except _BadQuery as bad:
@@ -237,11 +243,28 @@ def console_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
         if end is not None and date_to and len(date_to) != 10:
             end += timedelta(microseconds=1)  # a time given exactly is inclusive
         found: deque[dict[str, Any]] = deque(maxlen=limit)  # the newest `limit`
-        total = 0
+        total = last_seq = 0
+        catalog = lifecycle.engine.snapshot.catalog
+        grants: dict[str, Any] | None = None
         for entry in store.ledger():
-            if entry.kind != "decision":
+            last_seq = entry.seq
+            if entry.kind not in wanted:
                 continue
             body = entry.body or {}
+            if entry.kind != "decision":
+                if outcome or article:  # only decisions have an outcome and cite articles
+                    continue
+                if grants is None:
+                    grants = {g.id: g for g in store.grants()}
+                item = _grant_event(entry, grants, catalog)
+                if (department and department not in item["department"]) or (dataset and item["dataset"] != dataset):
+                    continue
+                when = _recorded(entry.recorded_at)
+                if (start and when < start) or (end and when >= end):
+                    continue
+                total += 1
+                found.append(item)
+                continue
             event, decision = body.get("input") or {}, body.get("decision") or {}
             requester = (event.get("requester") or {}).get("department") or ""
             if department and department not in requester:
@@ -257,8 +280,9 @@ def console_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
                 continue
             total += 1
             found.append({
-                "seq": entry.seq, "recorded_at": entry.recorded_at, "decision_id": entry.ref,
+                "seq": entry.seq, "kind": "decision", "recorded_at": entry.recorded_at, "decision_id": entry.ref,
                 "action": event.get("action"), "department": requester, "dataset": event.get("dataset"),
+                "dataset_name": _dataset_name(catalog, event.get("dataset")),
                 "purpose": event.get("purpose"), "recipient": event.get("recipient"), "event_at": decision.get("event_at") or event.get("at"),
                 "outcome": decision.get("outcome"), "allow": decision.get("allow"),
                 "violations": [{k: v.get(k) for k in ("code", "regulation", "article", "paragraph", "item", "liability", "severity", "title", "message")}
@@ -266,10 +290,50 @@ def console_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
                 "breaches": [{k: v.get(k) for k in ("code", "regulation", "article", "paragraph", "item", "liability", "title")}
                              for v in decision.get("breaches", [])],
                 "policy_revision": entry.policy_revision, "law_version": entry.law_version, "hash": entry.hash,
+                # OPA's decision-log fields (docs/decision-logs.md); null on entries sealed before they existed.
+                **{name: body.get(name) for name in ("path", "requested_by", "remote_addr", "req_id", "labels", "metrics", "masked")},
             })
-        return {"total": total, "entries": list(reversed(found))}
+        # seq numbers every ledger entry (decisions, usage records, grants…), so those shown skip numbers.
+        return {"total": total, "entries": list(reversed(found)), "last_seq": last_seq, "kinds": sorted(wanted)}
 
     return router
+
+
+# What the log shows besides decisions: what happened to a grant (adapters/lifecycle.py).
+GRANT_EVENT_KINDS = ("grant", "grant_suspended", "grant_active", "grant_terminated", "grant_expired", "grant_purpose_ended",
+                     "grant_disposed", "grant_incident", "grant_incident_response", "breach")
+LOG_KINDS = ("decision", *GRANT_EVENT_KINDS)
+_EVENT_TIME_KEYS = ("at", "occurred_at", "ended_on", "on", "reported_at")
+
+
+def _dataset_name(catalog: dict[str, Any], dataset: str | None) -> str | None:
+    entry = catalog.get(dataset) if dataset else None
+    return entry.get("name") if isinstance(entry, dict) else None
+
+
+def _event_time(body: dict[str, Any]) -> str | None:
+    """When what an entry records happened, if it says: its own `at` or that of what it carries."""
+    for value in (body, *(v for v in body.values() if isinstance(v, dict))):
+        for key in _EVENT_TIME_KEYS:
+            if isinstance(value.get(key), str):
+                return value[key]
+    return None
+
+
+def _grant_event(entry: Any, grants: dict[str, Any], catalog: dict[str, Any]) -> dict[str, Any]:
+    body = entry.body or {}
+    if isinstance(body.get("grant"), dict):  # a grant issued: the whole grant is logged
+        grant_id, dataset, department = body["grant"].get("id"), body["grant"].get("dataset"), body["grant"].get("requester")
+    else:  # a change to a grant: the grant as it is now names its dataset and holder
+        grant_id = body.get("grant") or entry.ref
+        grant = grants.get(grant_id)
+        dataset = body.get("dataset") or (grant.dataset if grant else None)
+        department = body.get("requester") or (grant.requester if grant else None)
+    return {"seq": entry.seq, "kind": entry.kind, "recorded_at": entry.recorded_at, "ref": entry.ref, "grant": grant_id,
+            "department": department or "", "dataset": dataset, "dataset_name": _dataset_name(catalog, dataset),
+            "event_at": _event_time(body), "decision_id": body.get("decision_id"), "codes": body.get("codes") or [],
+            "from": body.get("from"), "to": body.get("to"), "note": body.get("note"),
+            "policy_revision": entry.policy_revision, "law_version": entry.law_version, "hash": entry.hash}
 
 
 def _recorded(value: str) -> datetime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from engine.calendar import add_year_remedy, missing_years_text
@@ -48,12 +49,64 @@ def field_name(loc: tuple[Any, ...] | list[Any]) -> str:
     return name or "body"
 
 
-def describe_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+# The format pydantic's en message leaves out, as the zh message gives it.
+_DATETIME_EXAMPLE = "2026-03-02T10:00:00+08:00"
+_DATE_EXAMPLE = "2026-12-31"
+_EN_EXPECTED = {
+    "datetime_type": f"expected a time with its offset, such as {_DATETIME_EXAMPLE}",
+    "datetime_parsing": f"expected a time such as {_DATETIME_EXAMPLE}",
+    "datetime_from_date_parsing": f"expected a time such as {_DATETIME_EXAMPLE}",
+    "date_type": f"expected a date such as {_DATE_EXAMPLE}",
+    "date_parsing": f"expected a date such as {_DATE_EXAMPLE}",
+    "date_from_datetime_parsing": f"expected a date such as {_DATE_EXAMPLE}",
+}
+
+# The messages of Python's json decoder (what FastAPI parses bodies with), in Chinese.
+_ZH_JSON = {
+    "Expecting value": "此处应为一个值（字符串须加双引号，布尔值为 true/false）",
+    "Expecting property name enclosed in double quotes": "此处应为带双引号的字段名（末尾不能有多余的逗号）",
+    "Expecting ',' delimiter": "此处缺少逗号",
+    "Expecting ':' delimiter": "此处缺少冒号",
+    "Unterminated string starting at": "字符串从此处开始，没有结束的双引号",
+    "Extra data": "JSON 已结束，此处还有多余的内容",
+    "Invalid \\escape": "无效的转义字符",
+    "Invalid control character at": "字符串中有未转义的控制字符",
+}
+
+
+def _enum_choices(expected: str) -> list[str]:
+    """pydantic's `'a', 'b' or 'c'` → `['a', 'b', 'c']`."""
+    return re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+
+
+def json_position(document: str | bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset, as Python's json decoder counts them."""
+    text = document.decode("utf-8", "replace") if isinstance(document, (bytes, bytearray)) else document
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - text.rfind("\n", 0, offset)
+
+
+def malformed_json_field(document: str | bytes, offset: int, reason: str) -> dict[str, Any]:
+    """The `fields` item of a malformed body: where (line and column) and what is wrong there."""
+    line, column = json_position(document, offset)
+    zh = _ZH_JSON.get(reason, "JSON 语法错误")
+    return {"field": "body", "type": "json_invalid", "line": line, "column": column,
+            "problem": {"zh": f"第 {line} 行第 {column} 列：{zh}", "en": f"line {line}, column {column}: {reason}"}}
+
+
+def describe_errors(errors: list[dict[str, Any]], body: Any = None) -> list[dict[str, Any]]:
+    """pydantic's (or FastAPI's) errors as `fields` items. `body`, the document
+    FastAPI failed to parse, lets a malformed body name its line and column
+    instead of a character offset."""
     fields = []
     for err in errors:
         kind = err.get("type", "value_error")
         en = err.get("msg", "invalid value")
         ctx = err.get("ctx") or {}
+        loc = err.get("loc", ())
+        if kind == "json_invalid" and isinstance(body, (str, bytes)) and len(loc) == 2 and isinstance(loc[1], int):
+            fields.append(malformed_json_field(body, loc[1], str(ctx.get("error", en))))
+            continue
         zh = _ZH_BY_TYPE.get(kind, "取值无效")
         if kind in _ZH_DETAIL:
             try:
@@ -62,9 +115,34 @@ def describe_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 pass
         expected = ctx.get("expected")
         if expected and kind in ("enum", "literal_error"):
-            zh = f"{zh}，应为 {expected}"
-        fields.append({"field": field_name(err.get("loc", ())), "type": kind, "problem": {"zh": zh, "en": en}})
+            choices = _enum_choices(str(expected))
+            zh = f"{zh}，应为以下之一：{'、'.join(choices)}" if choices else zh
+        if kind in _EN_EXPECTED:
+            en = f"{en}; {_EN_EXPECTED[kind]}"
+        fields.append({"field": field_name(loc), "type": kind, "problem": {"zh": zh, "en": en}})
     return fields
+
+
+# --- content type -----------------------------------------------------------------
+
+
+def is_json_media_type(content_type: str | None) -> bool:
+    """`application/json` or any `application/*+json`, with or without parameters."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+
+
+def unsupported_media_type_body(content_type: str | None) -> dict[str, Any]:
+    """A body sent to a JSON endpoint without `Content-Type: application/json` (415)."""
+    given_zh = f"收到的是 {content_type}" if content_type else "请求未带 Content-Type 请求头"
+    given_en = f"it was sent as {content_type}" if content_type else "the request has no Content-Type header"
+    return error_body(
+        "unsupported_media_type",
+        f"请求体须为 JSON，并带请求头 Content-Type: application/json；{given_zh}。未作处理。",
+        f"The request body must be JSON, sent with the header Content-Type: application/json; {given_en}. Nothing was done.",
+        [{"field": "Content-Type", "type": "unsupported_media_type",
+          "problem": {"zh": "应为 application/json", "en": "must be application/json"}}],
+    )
 
 
 def error_body(code: str, zh: str, en: str, fields: list[dict[str, Any]] | None = None) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engine.models import Decision
 
+from ..request_facts import REQUEST_FACTS, RequestFacts
 from ..storage.store import describe_storage_error, storage_unavailable
 from .errors import RETRY_AFTER_SECONDS, error_body, internal_error_body, shaped_error, storage_unavailable_body
 
@@ -62,13 +63,62 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure_json_logging(level: int = logging.INFO) -> None:
+class TextFormatter(logging.Formatter):
+    """One readable line: time, level, logger, message, then the record's fields as key=value."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = f"{self.formatTime(record, '%Y-%m-%dT%H:%M:%S%z')} {record.levelname} {record.name}: {record.getMessage()}"
+        fields = getattr(record, "fields", {})
+        if fields:
+            line += " " + " ".join(f"{key}={json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value}"
+                                   for key, value in fields.items())
+        if record.exc_info:
+            line += "\n" + self.formatException(record.exc_info)
+        return line
+
+
+# GOVSHARE_LOG_FORMAT: how the service logs, govshare's loggers and uvicorn's alike.
+LOG_FORMATS = {"text": TextFormatter, "json": JsonFormatter}
+DEFAULT_LOG_FORMAT = "text"
+
+
+def log_format(value: str | None) -> str:
+    """The log format named by GOVSHARE_LOG_FORMAT (None or empty: the default); ValueError (zh / en) if unknown."""
+    chosen = (value or DEFAULT_LOG_FORMAT).strip().lower()
+    if chosen not in LOG_FORMATS:
+        raise ValueError(f"GOVSHARE_LOG_FORMAT={value!r}：应为 text 或 json / must be text or json")
+    return chosen
+
+
+def uvicorn_log_config(fmt: str, level: str = "INFO") -> dict[str, Any]:
+    """uvicorn's `log_config`: its own loggers and govshare's write one format to
+    stderr. uvicorn's access log is off (give uvicorn `access_log=False` too):
+    govshare.access already writes one line per request, with its request id and
+    decision ids, so a request is logged once."""
+    formatter = f"{__name__}.{LOG_FORMATS[fmt].__name__}"
+    logger = {"handlers": ["stderr"], "level": level, "propagate": False}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"govshare": {"()": formatter}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "govshare", "stream": "ext://sys.stderr"}},
+        "loggers": {"govshare": logger, "uvicorn": logger, "uvicorn.error": {"level": level},
+                    "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False}},
+    }
+
+
+def configure_logging(fmt: str, level: int = logging.INFO) -> None:
+    """govshare's loggers in `fmt` (on stderr), without uvicorn's configuration (a worker process)."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(LOG_FORMATS[fmt]())
     root = logging.getLogger("govshare")
     root.handlers[:] = [handler]
     root.setLevel(level)
     root.propagate = False
+
+
+def configure_json_logging(level: int = logging.INFO) -> None:
+    configure_logging("json", level)
 
 
 # An X-Request-ID is echoed unchanged (AuthZEN: the PDP "MUST include the same
@@ -111,6 +161,10 @@ class RequestIds:
         scope.setdefault("state", {})["request_id"] = request_id
         scope["state"]["decision_ids"] = []
         started = time.perf_counter()
+        # What the decisions of this request record in the ledger (request_facts.py); the request runs in its own task.
+        client = scope.get("client")
+        REQUEST_FACTS.set(RequestFacts(path=path, remote_addr=f"{client[0]}:{client[1]}" if client else None,
+                                       req_id=request_id, received_ns=time.perf_counter_ns()))
         status = 500
         response_started = False
 

@@ -4,7 +4,10 @@
 answer `{"result": ..., "decision_id": ...}` as OPA does; an undefined document,
 an unknown path and a path outside the loaded packages all give 200 without
 `result`. `?metrics=true` and `?provenance=true` add OPA's `metrics` and
-`provenance`; `?pretty=true` indents the answer. Errors carry OPA's top-level `{"code", "message"}` (codes such as
+`provenance`; `?pretty=true` indents the answer; `?explain=notes|fails` adds
+`explanation` (the rule packages evaluated and those that produced findings:
+a rule-level account; OPA's trace modes `full`/`debug` and `?instrument=true`
+are refused with 400, never silently ignored). Errors carry OPA's top-level `{"code", "message"}` (codes such as
 `invalid_parameter`, `unauthorized`, `internal_error`; the message as
 "中文 / English"), with govshare's structured bilingual `error` alongside.
 
@@ -42,9 +45,11 @@ from pydantic import ValidationError
 
 from engine.decide import EventError
 from engine.errors import problem_from_engine
-from engine.models import AccessEvent, Decision
+from engine.models import BEIJING, AccessEvent, Decision
+from engine.regulations import layers_for
 
 from ..lifecycle import Lifecycle
+from ..request_facts import answering
 from .auth import Authorizer, event_claims
 from .errors import describe_errors, error_body, json_depth_exceeds, opa_error_body, orjson_too_deep, too_deep_body
 from .fastpath import FastRoute, fast, use_fast_query
@@ -238,11 +243,14 @@ class Evaluator:
         # regorus answers an undefined rule with this marker rather than nothing.
         return UNDEFINED if value == "<undefined>" else value
 
-    def document(self, path: tuple[str, ...], input_json: str) -> Any:
+    def document(self, path: tuple[str, ...], input_json: str, seen: list[tuple[tuple[str, ...], Any]] | None = None) -> Any:
+        """The document at `path`; each rule evaluated, with its value, is added to `seen` (for `?explain`)."""
         index = self.index()
         rule = index.rule_at(path) if path else None
         if rule is not None:
             value = self.rule(rule, input_json)
+            if seen is not None:
+                seen.append((rule, value))
             return value if value is UNDEFINED else _descend(value, path[len(rule):])
         under = index.rules_under(path) if path else []
         if under:
@@ -250,6 +258,8 @@ class Evaluator:
             document: dict[str, Any] = {}
             for full in under:
                 value = self.rule(full, input_json)
+                if seen is not None:
+                    seen.append((full, value))
                 if value is UNDEFINED:
                     continue
                 node = document
@@ -269,6 +279,90 @@ class Evaluator:
 def _flag(request: Request, name: str) -> bool:
     value = request.query_params.get(name)
     return value is not None and value.strip().lower() in _TRUE
+
+
+def _not_offered(field: str, zh: str, en: str) -> OpaError:
+    return OpaError(400, "invalid_parameter", f"查询参数 {field} 无效：{zh}。未作任何处理。", f"The query parameter {field} is not valid: {en}. Nothing was done.",
+                    [{"field": field, "type": "not_offered", "problem": {"zh": zh, "en": en}}])
+
+
+# OPA's `?explain=` values. govshare answers `notes` and `fails` with a rule-level
+# account (which packages were evaluated, which produced findings); OPA's `full`
+# and `debug` are a step-by-step evaluation trace, which the embedded engine does
+# not give, so they are refused rather than answered with less than they promise.
+EXPLAIN_MODES = ("notes", "fails")
+EXPLAIN_TRACE_MODES = ("full", "debug")
+
+
+def _explain_mode(request: Request) -> str | None:
+    values = request.query_params.getlist("explain")
+    if not values:
+        return None
+    if len(values) > 1:
+        raise OpaError(400, "invalid_parameter", "查询参数 explain 只能给出一次。", "The query parameter explain may be given only once.",
+                       [{"field": "explain", "type": "too_many", "problem": {"zh": "只能给出一次", "en": "must be given once"}}])
+    mode = values[0].strip().lower()
+    if mode in ("", "off"):
+        return None
+    if mode in EXPLAIN_TRACE_MODES:
+        raise _not_offered("explain", f"不提供 explain={mode}（逐步求值跟踪）：内嵌的策略引擎不输出求值跟踪；可用 explain=notes 或 explain=fails，"
+                                      "列出求值的规则包及产生结论的规则包",
+                           f"explain={mode} (a step-by-step evaluation trace) is not offered: the embedded policy engine gives no trace; "
+                           "explain=notes or explain=fails list the rule packages evaluated and those that produced findings")
+    if mode not in EXPLAIN_MODES:
+        raise OpaError(400, "invalid_parameter", f"查询参数 explain 的取值 {mode!r} 无效，应为 notes 或 fails。",
+                       f"The query parameter explain has the value {mode!r}; it must be notes or fails.",
+                       [{"field": "explain", "type": "enum",
+                         "problem": {"zh": "应为 notes、fails 之一", "en": "must be one of notes, fails"}}])
+    return mode
+
+
+EXPLANATION_NOTE = {
+    "zh": "govshare 的规则级说明（不是 OPA 的逐步求值跟踪）：evaluated 为本次求值的规则包，failed 为产生违规或已发生违规的规则包，"
+          "findings 为各规则包的结论（notes 另含附带义务与说明）。",
+    "en": "govshare's rule-level account (not OPA's step-by-step trace): evaluated lists the rule packages evaluated, failed those "
+          "that found a violation or breach, findings what each found (notes adds the obligations and their messages).",
+}
+
+
+def decision_explanation(policies: Any, event: AccessEvent, decision: Decision, mode: str) -> dict[str, Any]:
+    """`?explain=` for a govshare decision: the packages the decision's layer
+    queries gathered for its action (only those in force on the event's date
+    count), and the findings by package. An indeterminate decision was not
+    evaluated by the rules (no law or rule in force, stale data, an unknown
+    calendar year) or the engine failed: nothing is listed as evaluated."""
+    day = event.at.astimezone(BEIJING).date()
+    evaluated: list[str] = []
+    if decision.outcome != "indeterminate":
+        in_force = {r.key for r in layers_for(event.jurisdiction, day)}
+        evaluated = [p for p, meta in sorted(policies.rules.items())
+                     if meta.regulation in in_force and policies.reaches(p, event.action.value) and meta.in_force(day)]
+    kinds = [("violation", decision.violations), ("breach", decision.breaches)]
+    if mode == "notes":
+        kinds.append(("obligation", decision.obligations))
+    findings = []
+    for kind, found in kinds:
+        for item in found:
+            finding = {"package": item.rule, "kind": kind, "code": item.code, "regulation": item.regulation, "article": item.article}
+            if mode == "notes":
+                finding["message"] = item.message.model_dump()
+            findings.append(finding)
+    failed = sorted({f["package"] for f in findings if f["kind"] != "obligation"})
+    return {"mode": mode, "evaluated": evaluated, "failed": failed, "findings": findings, "note": EXPLANATION_NOTE}
+
+
+def document_explanation(seen: list[tuple[tuple[str, ...], Any]], mode: str) -> dict[str, Any]:
+    """`?explain=` for a raw document: the rules evaluated for it; `undefined`
+    (their bodies failed: OPA's `fails`) and, for notes, `defined` too."""
+    name = lambda path: "data." + ".".join(path)  # noqa: E731
+    explanation: dict[str, Any] = {"mode": mode, "evaluated": [name(p) for p, _ in seen],
+                                   "undefined": [name(p) for p, value in seen if value is UNDEFINED]}
+    if mode == "notes":
+        explanation["defined"] = [name(p) for p, value in seen if value is not UNDEFINED]
+    explanation["note"] = {"zh": "govshare 的规则级说明（不是 OPA 的逐步求值跟踪）：evaluated 为求值的规则，undefined 为结果未定义（规则体不成立）的规则。",
+                           "en": "govshare's rule-level account (not OPA's step-by-step trace): evaluated lists the rules evaluated, "
+                                 "undefined those whose result is undefined (their bodies failed)."}
+    return explanation
 
 
 def _bad_json(field: str, zh: str, en: str, exc: Exception) -> OpaError:
@@ -342,6 +436,11 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
         segments = tuple(s for s in path.strip("/").split("/") if s)
         metrics: dict[str, int] = {}
         try:
+            # Checked before anything is decided or written: a refused parameter leaves no trace.
+            explain = _explain_mode(request)
+            if _flag(request, "instrument"):
+                raise _not_offered("instrument", "不提供 instrument（逐步的求值计时）；可用 metrics=true 获取求值计时",
+                                   "instrument (per-step evaluation timers) is not offered; metrics=true gives the evaluation timers")
             parse_started = time.perf_counter_ns()
             given, value, warning = await _read_input(request)
             metrics["timer_rego_input_parse_ns"] = time.perf_counter_ns() - parse_started
@@ -351,10 +450,13 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
                 # GET is safe: evaluated, never written. POST decides through the lifecycle.
                 event = _event(given, value)
                 auth.act_as(request, *event_claims(event, prefix="input."))
+                answering("/".join(segments))  # the decision log's `path`, as OPA names it: the document asked
                 decision = await _decide(request, event, write=request.method != "GET")
                 result = decision.model_dump(mode="json") if segments[:2] == DECISION_PATH else decision.allow
                 result = _descend(result, segments[2:]) if segments[2:] else result
                 decision_id, data_revision = decision.decision_id, decision.data_revision
+                if explain:
+                    body["explanation"] = decision_explanation(lifecycle.engine.policies, event, decision, explain)
             else:
                 # A raw rule read as a department is that department's question too.
                 requester = value.get("requester") if given and isinstance(value, dict) else None
@@ -364,8 +466,11 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
                     input_json = orjson.dumps(value if given else {}).decode()
                 except TypeError as exc:  # orjson's own nesting limit; the body guard normally refuses first
                     raise OpaError.of(400, too_deep_body(_max_depth(request), "input", "input ", "The input")) from exc
-                result, data_revision = await lifecycle.off_loop(read_document, segments, input_json)
+                seen: list[tuple[tuple[str, ...], Any]] | None = [] if explain else None
+                result, data_revision = await lifecycle.off_loop(read_document, segments, input_json, seen)
                 decision_id = uuid.uuid4().hex
+                if explain:
+                    body["explanation"] = document_explanation(seen or [], explain)
                 if not segments:
                     warning = ROOT_WARNING
             metrics["timer_rego_query_eval_ns"] = time.perf_counter_ns() - eval_started
@@ -377,6 +482,8 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
         if result is not UNDEFINED:
             body["result"] = result
         body["decision_id"] = decision_id
+        if "explanation" in body:
+            body["explanation"] = body.pop("explanation")  # after the result, as OPA writes it
         if warning:
             body["warning"] = warning
         if _flag(request, "provenance"):
@@ -401,10 +508,10 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
             return Response(orjson.dumps(body), media_type="application/json")
         return JSONResponse(body)
 
-    def read_document(segments: tuple[str, ...], input_json: str) -> tuple[Any, str]:
+    def read_document(segments: tuple[str, ...], input_json: str, seen: list | None = None) -> tuple[Any, str]:
         # On the engine thread: the data read and the document from one revision.
         lifecycle.require_current_data()  # a raw document cannot say its data is old: 503 instead
-        return evaluator.document(segments, input_json), lifecycle.engine.data_revision
+        return evaluator.document(segments, input_json, seen), lifecycle.engine.data_revision
 
     async def _decide(request: Request, event: AccessEvent, write: bool) -> Decision:
         started = time.perf_counter()
@@ -426,6 +533,8 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
         "未定义的文档、未知路径或不在已加载包内的路径，均返回 200 且无 `result`（与 OPA 相同）。"
         "出错时返回 OPA 的 `{\"code\", \"message\"}`（如 `invalid_parameter`、`internal_error`，message 为“中文 / English”），"
         "并附 govshare 的中英文 `error` 对象；input 嵌套超过上限（GOVSHARE_MAX_JSON_DEPTH）返回 400。"
+        "`?explain=fails` 或 `?explain=notes` 在 `explanation` 中列出求值的规则包与产生结论（违规、已发生违规；notes 另含附带义务）的规则包；"
+        "`explain=full`/`debug`（逐步求值跟踪）与 `instrument=true` 不提供，返回 400 并说明原因；其他 explain 取值返回 400。"
     )
     common_en = (
         "Any other path evaluates that rule or package of the loaded policies on the raw input (read-only, not logged; "
@@ -433,7 +542,10 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
         "→ 200 without `result`, as OPA answers. Errors carry OPA's `{\"code\", \"message\"}` (`invalid_parameter`, "
         "`internal_error`, …; the message as \"中文 / English\") with govshare's bilingual `error` alongside; input nested "
         "deeper than the limit (GOVSHARE_MAX_JSON_DEPTH) → 400. `?metrics=true` and `?provenance=true` add OPA's "
-        "`metrics` and `provenance`."
+        "`metrics` and `provenance`. `?explain=fails` or `?explain=notes` add `explanation`: the rule packages evaluated and "
+        "those that produced findings (violations, breaches; notes adds obligations and messages) — a rule-level account, "
+        "not OPA's trace. `explain=full`/`debug` (a step-by-step trace) and `instrument=true` are not offered: 400 with the "
+        "reason; any other explain value → 400."
     )
     post_description = (
         "与 OPA 的 Data API 兼容。`govshare/decision` 返回完整决策、`govshare/allow` 只返回是否允许；POST 上二者与 "
@@ -465,6 +577,11 @@ def opa_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_prov
          "description": "返回版本与策略、数据修订号 / add OPA's provenance (version, policy revision, data revision)"},
         {"name": "pretty", "in": "query", "required": False, "schema": {"type": "boolean"},
          "description": "缩进输出，便于阅读 / indent the JSON answer for people"},
+        {"name": "explain", "in": "query", "required": False, "schema": {"type": "string", "enum": ["notes", "fails", "full", "debug"]},
+         "description": "notes/fails：在 explanation 中给出求值的规则包与产生结论的规则包；full/debug 不提供（400）"
+                        " / notes, fails: the rule packages evaluated and those that produced findings, in explanation; full, debug: not offered (400)"},
+        {"name": "instrument", "in": "query", "required": False, "schema": {"type": "boolean"},
+         "description": "不提供（true 返回 400），求值计时请用 metrics / not offered (true → 400); use metrics for timers"},
     ]
     request_body["parameters"] = flags
     get_parameters = {"parameters": flags + [{"name": "input", "in": "query", "required": False, "schema": {"type": "string"},

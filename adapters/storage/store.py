@@ -105,6 +105,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 # Where a transaction keeps the chain head it has appended to (Session.info).
 LEDGER_HEAD = "govshare.ledger_head"
+# And the entries it appended, for the store's `on_commit` listeners.
+LEDGER_APPENDED = "govshare.ledger_appended"
 
 # Who asked for the writes under way, recorded in every ledger entry's body as
 # `requested_by` (as OPA's decision log does): {"token": id, "name": name}, never
@@ -121,6 +123,9 @@ class Store:
 
     def __init__(self, url: str):
         self.url = url
+        # Told of the entries each transaction appended, once it is committed (the
+        # decision-log sink, adapters/decision_log_sink.py); they must never raise.
+        self.on_commit: list[Callable[[list[LedgerEntry]], None]] = []
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         # orjson for the JSON columns: every decision of record stores two bodies.
@@ -155,6 +160,9 @@ class Store:
                     result = work(session)
                 if self.checkpointer is not None and LEDGER_HEAD in session.info:
                     self.checkpointer.appended(session.info[LEDGER_HEAD][0])  # never raises; signs later, elsewhere
+                if self.on_commit and (appended := session.info.get(LEDGER_APPENDED)):
+                    for listener in self.on_commit:
+                        listener(appended)
                 return result
             except (IntegrityError, OperationalError) as exc:
                 if attempt == attempts - 1 or not _is_contention(exc):
@@ -196,6 +204,7 @@ class Store:
         entry = seal(head[0] + 1, kind, ref, _now().isoformat().replace("+00:00", "Z"), policy_revision, law_version, data_revision, body, head[1])
         session.connection().execute(_INSERT_LEDGER_ROW, {**entry.content(), "hash": entry.hash})
         session.info[LEDGER_HEAD] = (entry.seq, entry.hash)
+        session.info.setdefault(LEDGER_APPENDED, []).append(entry)
         return entry
 
     def ledger(self, batch: int = 1000) -> Iterator[LedgerEntry]:

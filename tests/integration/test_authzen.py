@@ -45,7 +45,8 @@ def test_an_allowed_use_is_decision_true_with_its_decision_id(client, service):
     assert body["decision"] is True
     context = body["context"]
     assert context["outcome"] == "allow" and context["violations"] == []
-    assert [o["code"] for o in context["obligations"]] == ["GDSR-29-RECORD-USE"]
+    # The duty attached is an Obligations Profile object (see test_authzen_spec.py).
+    assert [o["properties"]["code"] for o in context["obligations"]] == ["GDSR-29-RECORD-USE"]
     assert "reason_admin" not in context and "reason_user" not in context
     # Decided through the lifecycle: logged and recorded like POST /v1/decisions.
     assert context["decision_id"] in [e.ref for e in service.store.ledger()]
@@ -332,9 +333,10 @@ def test_bad_batches_are_400_and_oversized_ones_413(client, service, monkeypatch
     assert too_many.status_code == 413 and too_many.json()["error"]["code"] == "batch_too_large"
 
 
-def test_empty_evaluations_answers_an_empty_list(client):
+def test_empty_evaluations_is_a_single_evaluation(client):
+    # AuthZEN §7.1: an empty array behaves as an absent one (was: an empty list).
     response = client.post("/access/v1/evaluations", json={**ALLOWED_USE, "evaluations": []})
-    assert response.status_code == 200 and response.json() == {"evaluations": []}
+    assert response.status_code == 200 and response.json()["decision"] is True
 
 
 # --- metadata ----------------------------------------------------------------------------------
@@ -346,10 +348,14 @@ def test_well_known_configuration_needs_no_token_and_publishes_the_configured_ur
     response = TestClient(app, base_url="http://evil.example").get("/.well-known/authzen-configuration",
                                                                    headers={"Host": "evil.example"})
     assert response.status_code == 200
-    assert response.json() == {
+    metadata = response.json()
+    assert {k: v for k, v in metadata.items() if not k.startswith("govshare_")} == {
         "policy_decision_point": "https://pdp.example.gov.cn",
         "access_evaluation_endpoint": "https://pdp.example.gov.cn/access/v1/evaluation",
         "access_evaluations_endpoint": "https://pdp.example.gov.cn/access/v1/evaluations",
+        "search_subject_endpoint": "https://pdp.example.gov.cn/access/v1/search/subject",
+        "search_resource_endpoint": "https://pdp.example.gov.cn/access/v1/search/resource",
+        "supported_obligations": ["custom"],
     }
 
 

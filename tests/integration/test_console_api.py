@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adapters.http.app import create_app
-from adapters.http.console_routes import CONSOLE_DIR
+from adapters.http.console_routes import CONSOLE_DIR, LOG_KINDS
 from adapters.service import build_service
 from engine.models import BEIJING
 from tests.conftest import ADMIN, make_settings
@@ -184,10 +184,48 @@ def test_every_console_text_exists_in_both_languages():
     used = set(re.findall(r'data-i18n="([\w.]+)"', (CONSOLE_DIR / "index.html").read_text(encoding="utf-8")))
     used |= set(re.findall(r'\bt\("([\w.]+)"', (CONSOLE_DIR / "app.js").read_text(encoding="utf-8")))
     prefixes = {k for k in used if k.endswith(".")}  # t("outcome." + d.outcome) and the like
-    assert prefixes == {"ex.", "grant.", "log.col.", "outcome.", "role.", "severity."}
+    assert prefixes == {"ex.", "grant.", "kind.", "log.col.", "outcome.", "role.", "severity."}
     families = {"outcome.": ("allow", "deny", "needs_action", "indeterminate"),
                 "severity.": ("prohibited", "needs_action", "breach", "error"),
                 "role.": ("platform", "compliance", "auditor", "admin"),
-                "grant.": ("active", "suspended", "terminated", "expired")}
+                "grant.": ("active", "suspended", "terminated", "expired"),
+                "kind.": LOG_KINDS[1:]}  # every ledger entry kind the log shows besides decisions
     used = (used - prefixes) | {prefix + name for prefix, names in families.items() for name in names}
     assert used <= zh, used - zh
+
+
+def test_decision_log_names_the_dataset_and_gives_the_event_time(setup):
+    client, headers, made = setup
+    body = client.get("/v1/decisions/log", headers=headers["auditor"]).json()
+    denied = next(e for e in body["entries"] if e["decision_id"] == made["denied"]["decision_id"])
+    assert denied["kind"] == "decision"
+    assert denied["dataset"] == "ds-population-basic" and denied["dataset_name"] == "人口基础信息"
+    assert denied["event_at"].startswith("2026-03-02T10:00:00")
+    # seq counts every ledger entry, so the log's numbers skip: the newest shown is at most the last.
+    assert body["last_seq"] >= max(e["seq"] for e in body["entries"])
+
+
+def test_decision_log_shows_what_happened_to_a_grant_with_its_kind(tmp_path):
+    service = build_service(make_settings(tmp_path))
+    client = TestClient(create_app(service))
+    # The third-party transfer suspends g-2026-0001 (art 27(2)); compliance restores it, then terminates it.
+    assert client.post("/v1/decisions", json=TRANSFER, headers=ADMIN).json()["outcome"] == "deny"
+    assert client.post("/v1/grants/g-2026-0001/rectify", json={"note": "整改完成"}, headers=ADMIN).status_code == 200
+    assert client.post("/v1/grants/g-2026-0001/terminate", json={"note": "终止"}, headers=ADMIN).status_code == 200
+    only_decisions = client.get("/v1/decisions/log", headers=ADMIN).json()
+    assert {e["kind"] for e in only_decisions["entries"]} == {"decision"}
+    body = client.get("/v1/decisions/log", params={"kinds": "decision,grant_suspended,grant_active,grant_terminated"}, headers=ADMIN).json()
+    assert [e["kind"] for e in body["entries"]] == ["grant_terminated", "grant_active", "grant_suspended", "decision"]
+    suspended = body["entries"][2]
+    assert suspended["grant"] == "g-2026-0001" and suspended["dataset_name"] == "人口基础信息"
+    assert suspended["department"] == "示范区民政局" and "GDSR-25-THIRD-PARTY" in suspended["codes"]
+    assert suspended["decision_id"] == body["entries"][3]["decision_id"]
+    assert (body["entries"][1]["from"], body["entries"][1]["to"], body["entries"][1]["note"]) == ("suspended", "active", "整改完成")
+    assert [e["seq"] for e in body["entries"]] == sorted((e["seq"] for e in body["entries"]), reverse=True)
+    everything = client.get("/v1/decisions/log", params={"kinds": "all", "department": "民政局"}, headers=ADMIN).json()
+    assert {"decision", "grant_suspended", "grant_active", "grant_terminated"} <= {e["kind"] for e in everything["entries"]}
+    # an outcome filter keeps decisions only; an unknown kind is refused naming kinds
+    denied = client.get("/v1/decisions/log", params={"kinds": "all", "outcome": "deny"}, headers=ADMIN).json()
+    assert {e["kind"] for e in denied["entries"]} == {"decision"}
+    bad = client.get("/v1/decisions/log", params={"kinds": "decision,usage_secret"}, headers=ADMIN)
+    assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"].endswith("kinds")

@@ -209,10 +209,14 @@ def test_bundle_round_trips_into_a_fresh_engine(runner, tmp_path):
     policies = load_policy_set(POLICY_DIR, RegorusBackend())
 
     manifest = json.loads(members[".manifest"])
-    assert manifest["revision"] == policies.revision
+    # The bundle carries the rules without their tests (OPA's convention): its
+    # revision is that of what it carries; the source directory's is in the metadata.
+    from engine.policyset import revision_of
+    assert manifest["revision"] == revision_of(POLICY_DIR, [f for f in policies.files if not f.is_test])
+    assert manifest["metadata"]["source_revision"] == policies.revision and manifest["rego_version"] == 1
     assert {"gdsr", "local", "lib", "govshare"} <= set(manifest["roots"])
     rego = {name for name in members if name.endswith(".rego")}
-    assert rego == {f.path for f in policies.files} | {"govshare/aggregate.rego"}
+    assert rego == {f.path for f in policies.files if not f.is_test} | {"govshare/aggregate.rego"}
     assert members["govshare/aggregate.rego"].decode() == policies.aggregate_module()
 
     data = json.loads(members["data.json"])

@@ -20,6 +20,9 @@
     impact: null,
     log: null,
     ledger: null,
+    source: null, // the rule source open on the map: {body} or {error: res}
+    job: null, // the impact job running or last run on the server
+    errors: {}, // element id → () => text: shown errors, worded again when the language changes
   };
 
   const $ = (sel, root) => (root || document).querySelector(sel);
@@ -49,6 +52,24 @@
     return el;
   }
   function show(el, visible) { el.hidden = !visible; }
+  // An error is kept as how to word it, so that switching language words it again.
+  function showError(id, text) {
+    if (text === null) delete state.errors[id]; else state.errors[id] = text;
+    renderError(id);
+  }
+  function renderError(id) {
+    const el = document.getElementById(id);
+    const text = state.errors[id];
+    el.textContent = text ? text() : "";
+    show(el, !!text);
+  }
+  // Dates and times in the page language, in Beijing time (the time zone the log's date filters use).
+  function formatTime(value) {
+    const d = new Date(value);
+    if (!value || isNaN(d)) return value || "—";
+    return new Intl.DateTimeFormat(state.lang === "zh" ? "zh-CN" : "en",
+      { dateStyle: "medium", timeStyle: "medium", hourCycle: "h23", timeZone: "Asia/Shanghai" }).format(d);
+  }
   function can(permission) { return state.permissions.includes(permission); }
 
   // --- API ------------------------------------------------------------------
@@ -117,16 +138,19 @@
     renderLog();
     renderLedger();
     renderImpact();
+    renderJob();
+    renderSource();
     renderHealth();
+    for (const id of Object.keys(state.errors)) renderError(id);
   }
 
   // --- sign in ----------------------------------------------------------------
   async function signIn(token) {
     state.token = token;
     let res;
-    try { res = await api("/v1/whoami"); } catch (e) { return fail(t("signin.fail") + e.message); }
-    if (res.status === 401) return fail(t("signin.bad"));
-    if (!res.ok) return fail(apiError(res));
+    try { res = await api("/v1/whoami"); } catch (e) { return fail(() => t("signin.fail") + e.message); }
+    if (res.status === 401) return fail(() => t("signin.bad"));
+    if (!res.ok) return fail(() => apiError(res));
     sessionStorage.setItem(TOKEN_KEY, token);
     state.role = res.body.role;
     state.permissions = res.body.permissions || [];
@@ -134,15 +158,16 @@
     function fail(message) {
       state.token = null;
       sessionStorage.removeItem(TOKEN_KEY);
-      const p = $("#signin-error");
-      p.textContent = message;
-      show(p, true);
+      showError("signin-error", message);
       show($("#signin"), true);
     }
   }
   function signOut() {
     sessionStorage.removeItem(TOKEN_KEY);
-    Object.assign(state, { token: null, role: null, permissions: [], map: null, lastResult: null, log: null, ledger: null });
+    Object.assign(state, { token: null, role: null, permissions: [], map: null, lastResult: null, log: null, ledger: null, source: null, job: null, errors: {} });
+    for (const id of ["signin-error", "pg-error", "log-error", "impact-error", "impact-run-error"]) renderError(id);
+    renderSource();
+    renderJob();
     show($("#signin"), true);
     show($("#tabs"), false);
     show($("#main"), false);
@@ -159,7 +184,7 @@
   }
   function enter() {
     show($("#signin"), false);
-    show($("#signin-error"), false);
+    showError("signin-error", null);
     show($("#tabs"), true);
     show($("#main"), true);
     show($("#signout"), true);
@@ -170,6 +195,8 @@
     show($("#submit-decision"), decide);
     show($("#no-decide"), !decide);
     show($('[data-tab="log"]'), can("read_ledger"));
+    show($("#impact-run-form"), can("govern"));
+    show($("#impact-no-govern"), !can("govern"));
     const firstTab = decide ? "playground" : (can("read_ledger") ? "log" : "map");
     selectTab(firstTab);
     loadCatalog();
@@ -201,10 +228,14 @@
     if (res.ok) { state.health = res.body; renderHealth(); }
   }
   function renderHealth() {
-    const el = $("#health");
+    const el = $("#service-versions");
     if (!state.health) { el.textContent = ""; return; }
-    const short = (s) => (s || "").replace("sha256:", "").slice(0, 10);
-    el.textContent = "· " + t("health", { p: short(state.health.policy_revision), d: short(state.health.data_revision), r: state.health.rules });
+    const short = (s) => (s || "").replace("sha256:", "").slice(0, 12);
+    const laws = state.map ? state.map.regulations.map((r) => r.law_version).join(state.lang === "zh" ? "、" : ", ") : "—";
+    // The same rule count as the map's: every rule of every regulation.
+    const rules = state.map ? state.map.regulations.reduce((n, r) => n + r.counts.rules, 0) : state.health.rules;
+    el.textContent = t("foot.versions", { p: short(state.health.policy_revision), laws, r: rules });
+    el.title = state.health.policy_revision || "";
   }
 
   // --- playground -------------------------------------------------------------
@@ -317,10 +348,9 @@
   }
 
   async function submitDecision() {
-    const err = $("#pg-error");
-    show(err, false);
+    showError("pg-error", null);
     let event;
-    try { event = currentEvent(); } catch (e) { err.textContent = t("pg.badjson") + e.message; show(err, true); return; }
+    try { event = currentEvent(); } catch (e) { showError("pg-error", () => t("pg.badjson") + e.message); return; }
     if (mode() === "form") $("#event-json").value = JSON.stringify(event, null, 2);
     const button = $("#submit-decision");
     button.disabled = true;
@@ -329,7 +359,7 @@
       // A trial: decided like any other, but nothing is logged, recorded or suspended.
       const res = await api("/v1/decisions?dry_run=true", { method: "POST", json: event });
       if (!res.ok) {
-        state.lastResult = { event, error: apiError(res) };
+        state.lastResult = { event, error: () => apiError(res) };
       } else {
         let grant = null;
         if (event.grant && (can("share") || can("read_records"))) {
@@ -339,7 +369,7 @@
         state.lastResult = { event, decision: res.body, grant };
       }
     } catch (e) {
-      state.lastResult = { event, error: t("err.network") + e.message };
+      state.lastResult = { event, error: () => t("err.network") + e.message };
     } finally {
       button.disabled = false;
     }
@@ -395,7 +425,7 @@
     box.textContent = "";
     if (r.error) {
       box.appendChild(h("div", { class: "outcome outcome-error" }, t("r.error")));
-      box.appendChild(h("pre", { class: "error-text" }, r.error));
+      box.appendChild(h("pre", { class: "error-text" }, r.error()));
       return;
     }
     const d = r.decision;
@@ -415,7 +445,7 @@
   async function loadMap() {
     if (!can("read_catalog")) return;
     const res = await api("/v1/regulation-map");
-    if (!res.ok) { $("#map-tree").textContent = apiError(res); return; }
+    if (!res.ok) { state.mapError = res; $("#map-tree").textContent = apiError(res); return; }
     state.map = res.body;
     const select = $("#map-law");
     const current = select.value || "gdsr";
@@ -424,17 +454,20 @@
     select.value = current;
     renderMap();
     renderResult();
+    renderHealth();
   }
   function renderMap() {
     const tree = $("#map-tree");
-    if (!state.map) return;
+    if (!state.map) { if (state.mapError) tree.textContent = apiError(state.mapError); return; }
     const law = state.map.regulations.find((r) => r.key === $("#map-law").value) || state.map.regulations[0];
     for (const o of $$("#map-law option")) {
       const r = state.map.regulations.find((x) => x.key === o.value);
       o.textContent = L(r.name) + (r.jurisdiction ? " (" + r.jurisdiction + ")" : "");
     }
-    $("#map-summary").textContent = law.law_version + " · " + t("map.counts", { a: law.counts.articles, r: law.counts.rules, s: law.counts.scenarios });
     const only = $("#map-only").checked;
+    const shown = law.chapters.reduce((n, ch) => n + ch.articles.filter((a) => !only || a.rules.length || a.scenarios.length).length, 0);
+    $("#map-summary").textContent = law.law_version + " · " + t("map.counts", { a: law.counts.articles, r: law.counts.rules, s: law.counts.scenarios })
+      + (shown !== law.counts.articles ? t("map.shown", { n: shown }) : "");
     const open = new Set($$("details[open]", tree).map((d) => d.dataset.key));
     tree.textContent = "";
     for (const ch of law.chapters) {
@@ -450,22 +483,27 @@
             h("summary", {},
               h("span", { class: "art-no" }, t("map.article", { n: a.number })),
               h("span", { class: "art-title" }, L(a.title)),
-              a.enforceable ? h("span", { class: "badge" }, t("map.enforceable")) : null,
+              a.enforceable ? h("span", { class: "badge", title: t("map.enforceable_tip"), "data-testid": "enforceable" }, t("map.enforceable")) : null,
               h("span", { class: "counts" }, t("map.art_counts", { r: a.counts.rules, t: a.counts.tests, s: a.counts.scenarios }))),
-            a.text ? h("details", { class: "sub law-text", "data-key": aKey + ":text", open: open.has(aKey + ":text") },
-              h("summary", { class: "sub-title" }, t("map.text")),
-              h("div", { class: "official", "data-testid": "article-text" }, a.text.split("\n").map((line) => h("p", {}, line)))) : null,
-            a.rules.length ? h("div", { class: "sub" }, h("div", { class: "sub-title" }, t("map.rules")),
-              h("ul", { class: "rules" }, a.rules.map((r) => h("li", {},
-                h("button", { type: "button", class: "rule-link", "data-package": r.package, onclick: () => loadSource(r.package) }, r.code),
-                " ", h("span", {}, L(r.title)), r.liability ? h("span", { class: "muted" }, " · " + liability({ regulation: law.key, liability: r.liability })) : null)))) : null,
-            a.scenarios.length ? h("div", { class: "sub" }, h("div", { class: "sub-title" }, t("map.scenarios")),
-              h("ul", { class: "scenarios" }, a.scenarios.map((s) => h("li", {}, s.name, h("span", { class: "muted mono" }, " · " + s.feature + ":" + s.line))))) : null);
+            // The official text beside the rules that enforce it.
+            h("div", { class: "art-body" },
+              h("div", { class: "law-text" }, h("div", { class: "sub-title" }, t("map.text")),
+                a.text ? h("div", { class: "official", "data-testid": "article-text" }, a.text.split("\n").map((line) => h("p", {}, line)))
+                  : h("p", { class: "muted" }, t("map.no_text"))),
+              h("div", { class: "art-rules" },
+                h("div", { class: "sub-title" }, t("map.rules")),
+                a.rules.length ? h("ul", { class: "rules" }, a.rules.map((r) => h("li", {},
+                  h("button", { type: "button", class: "rule-link", "data-package": r.package, onclick: () => loadSource(r.package) }, r.code),
+                  " ", h("span", {}, L(r.title)), r.liability ? h("span", { class: "muted" }, " · " + liability({ regulation: law.key, liability: r.liability })) : null)))
+                  : h("p", { class: "muted" }, t("map.no_rules")),
+                a.unmarked_reason ? h("p", { class: "muted unmarked" }, t("map.unmarked") + L(a.unmarked_reason)) : null,
+                a.scenarios.length ? [h("div", { class: "sub-title" }, t("map.scenarios")),
+                  h("ul", { class: "scenarios" }, a.scenarios.map((s) => h("li", {}, s.name, h("span", { class: "muted mono" }, " · " + s.feature + ":" + s.line))))] : null)));
         }));
       tree.appendChild(chEl);
     }
   }
-  // Show one article (ref "gdsr-25") on the map, its text unfolded.
+  // Show one article (ref "gdsr-25") on the map, unfolded.
   function openArticle(ref) {
     if (!state.map) return;
     const regulation = ref.slice(0, ref.lastIndexOf("-"));
@@ -475,17 +513,23 @@
     if (!el) return;
     el.open = true;
     if (el.parentElement && el.parentElement.tagName === "DETAILS") el.parentElement.open = true;
-    const text = $(".law-text", el);
-    if (text) text.open = true;
     el.scrollIntoView({ block: "start" });
   }
   async function loadSource(pkg) {
-    const box = $("#rule-source");
-    box.textContent = "…";
+    state.source = { loading: true };
+    renderSource();
     const res = await api("/v1/rules/" + encodeURIComponent(pkg) + "/source");
+    state.source = res.ok ? { body: res.body } : { error: res };
+    renderSource();
+  }
+  function renderSource() {
+    const box = $("#rule-source");
+    const src = state.source;
     box.textContent = "";
-    if (!res.ok) { box.appendChild(h("p", { class: "error" }, apiError(res))); return; }
-    const s = res.body;
+    if (!src) { box.appendChild(h("p", { class: "muted" }, t("map.pick"))); return; }
+    if (src.loading) { box.textContent = "…"; return; }
+    if (src.error) { box.appendChild(h("p", { class: "error" }, apiError(src.error))); return; }
+    const s = src.body;
     box.appendChild(h("div", { class: "cite" }, citation(s)));
     box.appendChild(h("div", { class: "v-title" }, s.code + " · " + L(s.title)));
     box.appendChild(h("div", { class: "mono muted" }, "policies/" + s.file));
@@ -501,7 +545,7 @@
     state.ledger = { checking: true };
     renderLedger();
     const res = await api("/v1/ledger/verify");
-    state.ledger = res.ok ? res.body : { error: apiError(res) };
+    state.ledger = res.ok ? res.body : { error: res };
     renderLedger();
   }
   function renderLedger() {
@@ -511,7 +555,7 @@
     if (!l) { el.textContent = ""; return; }
     if (l.denied) { el.textContent = t("ledger.denied"); return; }
     if (l.checking) { el.textContent = t("ledger.checking"); return; }
-    if (l.error) { el.textContent = l.error; el.classList.add("bad"); return; }
+    if (l.error) { el.textContent = apiError(l.error); el.classList.add("bad"); return; }
     if (l.intact) { el.textContent = "✔ " + t("ledger.ok", { n: l.entries }); el.classList.add("good"); el.dataset.intact = "true"; }
     else {
       // The chain may be whole and still not reach its signed checkpoint (entries cut off its end).
@@ -522,15 +566,16 @@
     }
   }
   async function loadLog() {
-    const err = $("#log-error");
-    show(err, false);
+    showError("log-error", null);
     if (!can("read_ledger")) { state.log = { denied: true }; renderLog(); return; }
     const params = new URLSearchParams();
     const f = $("#log-form").elements;
     for (const k of ["department", "dataset", "outcome", "article", "from", "to"]) if (f[k].value.trim()) params.set(k, f[k].value.trim());
+    // What happened to grants (suspended, restored after rectification, terminated…) beside the decisions.
+    params.set("kinds", f.events.checked ? "all" : "decision");
     params.set("limit", "200");
     const res = await api("/v1/decisions/log?" + params.toString());
-    if (!res.ok) { err.textContent = apiError(res); show(err, true); return; }
+    if (!res.ok) { showError("log-error", () => apiError(res)); return; }
     state.log = res.body;
     renderLog();
   }
@@ -542,8 +587,7 @@
     if (log.denied) { box.appendChild(h("p", { class: "muted" }, t("log.denied"))); return; }
     if (!log.entries.length) { box.appendChild(h("p", { class: "muted" }, t("log.empty"))); return; }
     box.appendChild(h("p", { class: "muted" }, t("log.total", { n: log.total, m: log.entries.length })));
-    // Shown in Beijing time, the time zone the date filters use.
-    const time = (s) => { const d = new Date(s); return isNaN(d) ? s : d.toLocaleString(state.lang === "zh" ? "zh-CN" : "en-GB", { hour12: false, timeZone: "Asia/Shanghai" }); };
+    box.appendChild(h("p", { class: "note", "data-testid": "seq-note" }, t("log.seq_note", { n: log.last_seq })));
     const cites = (e) => {
       const seen = new Map();
       for (const v of e.violations.concat(e.breaches)) {
@@ -555,25 +599,81 @@
         h("div", { class: "cite-line", title: L(v.message) }, text + (n > 1 ? " ×" + n : "")));
     };
     const actionName = (a) => { const key = "action." + a; const v = t(key); return v === key ? a : v; };
-    box.appendChild(h("table", { class: "log" },
-      h("thead", {}, h("tr", {}, ["seq", "time", "action", "department", "dataset", "outcome", "cites"].map((c) => h("th", {}, t("log.col." + c))))),
-      h("tbody", {}, log.entries.map((e) => h("tr", { "data-outcome": e.outcome },
+    const kindName = (k) => { const v = t("kind." + k); return v === "kind." + k ? k : v; };
+    const dataset = (e) => h("td", { class: "dataset", title: e.dataset || "" }, e.dataset_name || e.dataset || "—");
+    const row = (e) => e.kind === "decision"
+      ? h("tr", { "data-kind": "decision", "data-outcome": e.outcome },
         h("td", { class: "mono" }, e.seq),
-        h("td", {}, time(e.recorded_at)),
+        h("td", { class: "time" }, formatTime(e.recorded_at)),
+        h("td", { class: "event-time" }, formatTime(e.event_at)),
         h("td", {}, actionName(e.action)),
         h("td", {}, e.department),
-        h("td", { class: "mono" }, e.dataset || ""),
+        dataset(e),
         h("td", {}, h("span", { class: "pill outcome-" + e.outcome }, t("outcome." + e.outcome))),
-        h("td", {}, cites(e)),
-      )))));
+        h("td", {}, cites(e)))
+      : h("tr", { class: "grant-event", "data-kind": e.kind },
+        h("td", { class: "mono" }, e.seq),
+        h("td", { class: "time" }, formatTime(e.recorded_at)),
+        h("td", { class: "event-time" }, formatTime(e.event_at)),
+        h("td", {}, h("span", { class: "pill kind" }, kindName(e.kind))),
+        h("td", {}, e.department),
+        dataset(e),
+        h("td", { class: "mono" }, e.grant ? t("log.grant_ref", { g: e.grant }) : ""),
+        h("td", {}, (e.codes || []).length ? h("span", { class: "mono" }, e.codes.join(", ")) : null, e.note ? h("div", { class: "muted" }, e.note) : null));
+    box.appendChild(h("table", { class: "log" },
+      h("thead", {}, h("tr", {}, ["seq", "time", "event_time", "action", "department", "dataset", "outcome", "cites"].map((c) => h("th", {}, t("log.col." + c))))),
+      h("tbody", {}, log.entries.map(row))));
   }
 
   // --- impact report -----------------------------------------------------------------
   function showImpact(text) {
-    const err = $("#impact-error");
-    show(err, false);
-    try { state.impact = JSON.parse(text); } catch (e) { err.textContent = t("impact.bad") + e.message; show(err, true); return; }
+    showError("impact-error", null);
+    try { state.impact = JSON.parse(text); } catch (e) { showError("impact-error", () => t("impact.bad") + e.message); return; }
     renderImpact();
+  }
+  // Run the impact report on the server against a draft under its drafts root, and follow its progress.
+  async function runImpact(ev) {
+    ev.preventDefault();
+    showError("impact-run-error", null);
+    const f = $("#impact-run-form").elements;
+    const body = { policies: f.policies.value.trim() || undefined, parameters: f.parameters.value.trim() || undefined };
+    const button = $("#impact-run");
+    button.disabled = true;
+    try {
+      const res = await api("/v1/impact", { method: "POST", json: body });
+      if (!res.ok) { showError("impact-run-error", () => apiError(res)); return; }
+      state.job = res.body;
+      renderJob();
+      while (state.job && state.job.status === "running") {
+        await new Promise((done) => setTimeout(done, 300));
+        const next = await api("/v1/impact/" + encodeURIComponent(state.job.job));
+        if (!next.ok) { showError("impact-run-error", () => apiError(next)); return; }
+        state.job = next.body;
+        renderJob();
+      }
+      if (state.job && state.job.status === "done") { state.impact = state.job.report; renderImpact(); }
+    } catch (e) {
+      showError("impact-run-error", () => t("err.network") + e.message);
+    } finally {
+      button.disabled = false;
+    }
+  }
+  function renderJob() {
+    const box = $("#impact-job");
+    const job = state.job;
+    box.textContent = "";
+    if (!job) return;
+    const p = job.progress || {};
+    const bar = h("progress", { "data-testid": "impact-progress", max: String(p.total || 1), value: String(p.total ? p.done : 0) });
+    const label = job.phase === "compiling" ? t("impact.compiling")
+      : t("impact.progress", { d: p.done, t: p.total === null || p.total === undefined ? "?" : p.total });
+    box.appendChild(h("div", { class: "job", "data-status": job.status }, bar, h("span", { class: "job-label" }, label)));
+    if (job.status === "failed" && job.error) {
+      box.appendChild(h("p", { class: "error" }, t("impact.failed") + L(job.error.message)));
+      if ((job.error.problems || []).length) {
+        box.appendChild(h("ul", { class: "problems mono" }, job.error.problems.map((x) => h("li", {}, x.file + ":" + x.line + ":" + x.col + " " + x.message))));
+      }
+    }
   }
   const scalar = (v) => v === null || ["string", "number", "boolean"].includes(typeof v);
   function cell(v) {
@@ -688,6 +788,7 @@
     $("#map-only").addEventListener("change", renderMap);
     $("#log-form").addEventListener("submit", (ev) => { ev.preventDefault(); loadLog(); });
     $("#impact-show").addEventListener("click", () => showImpact($("#impact-json").value));
+    $("#impact-run-form").addEventListener("submit", runImpact);
     $("#impact-file").addEventListener("change", async (ev) => {
       const file = ev.target.files[0];
       if (!file) return;
