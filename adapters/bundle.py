@@ -25,15 +25,19 @@ ETag / If-None-Match, verified before anything of it is used.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import http.client
 import io
 import json
 import logging
 import shutil
 import tarfile
 import tempfile
+import time
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -159,13 +163,34 @@ def pack(members: dict[str, bytes], mtime: int) -> bytes:
     return buffer.getvalue()
 
 
+class _Capped(io.RawIOBase):
+    """The decompressed archive, refused once more than `limit` bytes came out
+    of it: tarfile reads pax and GNU long-name headers whole, before any size
+    of a file is seen, so the limit must hold on the stream itself."""
+
+    def __init__(self, inner: Any, limit: int):
+        self.inner, self.limit, self.count = inner, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.inner.read(self.limit + 1 - self.count if size is None or size < 0 else size)
+        self.count += len(data)
+        if self.count > self.limit:
+            raise BundleError("bundle 解压后过大", f"the bundle is larger than {self.limit} bytes unpacked")
+        return data
+
+
 def unpack(archive: bytes) -> dict[str, bytes]:
     """Bundle path → content. Refuses what is not a plain file at a relative
     path inside the bundle (links, devices, "..")."""
     members: dict[str, bytes] = {}
     total = 0
     try:
-        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        # Read as a stream ("r|"), through the cap: headers and padding count too.
+        stream = _Capped(gzip.GzipFile(fileobj=io.BytesIO(archive), mode="rb"), MAX_CONTENT_BYTES)
+        with tarfile.open(fileobj=stream, mode="r|") as tar:
             for info in tar:
                 if info.isdir():
                     continue
@@ -175,6 +200,9 @@ def unpack(archive: bytes) -> dict[str, bytes]:
                 parts = PurePosixPath(name).parts
                 if not info.isfile() or not parts or ".." in parts or "\\" in name:
                     raise BundleError(f"bundle 含不允许的条目：{info.name}", f"the bundle holds an entry that is not allowed: {info.name}")
+                # "a//b" and "a/./b" are the file "a/b" on disk: one name, so a second copy is refused below
+                # rather than silently overwriting the first when unpacked.
+                name = "/".join(parts)
                 if name in members:
                     raise BundleError(f"bundle 中的文件重复：{name}", f"the bundle holds {name} twice")
                 total += info.size
@@ -184,7 +212,7 @@ def unpack(archive: bytes) -> dict[str, bytes]:
                 members[name] = handle.read() if handle else b""
     except BundleError:
         raise
-    except (tarfile.TarError, OSError, EOFError) as exc:
+    except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
         raise BundleError(f"不是有效的 bundle（gzip 压缩的 tar）：{exc}", f"not a valid bundle (a gzipped tarball): {exc}") from None
     return members
 
@@ -415,17 +443,37 @@ class BundleSource:
         request = urllib.request.Request(self.location, headers={"Accept": "application/gzip"})
         if conditional and self.etag:
             request.add_header("If-None-Match", self.etag)
+        asked_if_changed = request.has_header("If-none-match")  # urllib keeps header names capitalize()d
+        # The socket timeout bounds each read; the deadline bounds the whole
+        # download, so a server that trickles bytes cannot hold the watcher (or the start) forever.
+        deadline = time.monotonic() + self.timeout
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                data = response.read(MAX_ARCHIVE_BYTES + 1)
+                chunks, size = [], 0
+                while size <= MAX_ARCHIVE_BYTES:
+                    if time.monotonic() > deadline:
+                        raise BundleError(f"下载 bundle 超时：{self.location} 在 {self.timeout} 秒内未传完",
+                                          f"downloading the bundle timed out: {self.location} did not send it within {self.timeout} s")
+                    chunk = response.read1(64 * 1024)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    size += len(chunk)
+                data = b"".join(chunks)
                 etag = response.headers.get("ETag")
         except urllib.error.HTTPError as exc:
-            if exc.code == 304:
+            if exc.code == 304 and asked_if_changed:
                 return None
-            raise BundleError(f"下载 bundle 失败：{self.location} 答复 HTTP {exc.code}",
-                              f"downloading the bundle failed: {self.location} answered HTTP {exc.code}") from None
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            reason = getattr(exc, "reason", exc)
+            raise BundleError(f"下载 bundle 失败：{self.location} 答复 HTTP {exc.code}"
+                              + ("（未发送 If-None-Match 却答复 304）" if exc.code == 304 else ""),
+                              f"downloading the bundle failed: {self.location} answered HTTP {exc.code}"
+                              + (" (304 to a request without If-None-Match)" if exc.code == 304 else "")) from None
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+            # HTTPException: a reply that is not HTTP, or a body cut short (not OSErrors)
+            reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
+            if isinstance(reason, TimeoutError) or isinstance(exc, TimeoutError):
+                raise BundleError(f"下载 bundle 超时：{self.location}（{self.timeout} 秒）",
+                                  f"downloading the bundle timed out: {self.location} ({self.timeout} s)") from None
             raise BundleError(f"无法下载 bundle {self.location}：{reason}", f"cannot download the bundle {self.location}: {reason}") from None
         if len(data) > MAX_ARCHIVE_BYTES:
             raise BundleError("bundle 过大", f"the bundle is larger than {MAX_ARCHIVE_BYTES} bytes")
@@ -434,33 +482,56 @@ class BundleSource:
     def unpack_checked(self, fetched: Fetched) -> tuple[Path, dict[str, Any]]:
         """Verify the bundle (before anything of it is used) and write its
         policy files to a directory of their own; (that directory, manifest)."""
-        self._seen = fetched.digest
+        self._seen = fetched.digest  # a bundle refused for what it is, is not checked again until it changes
         members = unpack(fetched.archive)
         if self.verification_key is not None:
-            verify(members, load_verification_key(self.verification_key), self.key_id)
+            try:
+                key = load_verification_key(self.verification_key)
+            except BundleError:
+                self._seen = None  # our key, not the bundle: the same bundle is tried again on the next poll
+                raise
+            verify(members, key, self.key_id)
         elif SIGNATURES in members:
             # OPA's rule: a signature that nothing checks is refused, not ignored.
             raise BundleError("bundle 已签名，但未配置验签公钥（GOVSHARE_BUNDLE_VERIFICATION_KEY），无法核验",
                               "the bundle is signed but no verification key is configured (GOVSHARE_BUNDLE_VERIFICATION_KEY), so it cannot be checked")
         manifest = read_manifest(members)
-        if manifest.get("rego_version", 1) != 1:
+        declared = manifest.get("rego_version", 1)
+        if type(declared) is not int or declared != 1:  # not True, 1.0 or "1", which Python would let pass as 1
             raise BundleError(f".manifest 的 rego_version 为 {manifest.get('rego_version')}：govshare 只运行 Rego v1（rego_version 1）",
                               f".manifest has rego_version {manifest.get('rego_version')}: govshare runs Rego v1 only (rego_version 1)")
         files = policy_files(members)
         if not any(name.endswith(".rego") for name in files):
             raise BundleError("bundle 中没有策略文件（.rego）", "the bundle holds no policy (.rego) files")
         target = self.unpack_root / fetched.digest[:20]
-        if not target.is_dir():
-            self.unpack_root.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=".unpacking-", dir=self.unpack_root))
-            for name, content in files.items():
-                path = staging / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(content)
+        # A directory left from before is used only when it holds exactly the
+        # verified files: a prune cut short (or a hand on the disk) can leave one half there.
+        if not _holds_exactly(target, files):
+            staging: Path | None = None
             try:
-                staging.rename(target)
-            except OSError:  # another process unpacked the same bundle meanwhile
-                shutil.rmtree(staging, ignore_errors=True)
+                self.unpack_root.mkdir(parents=True, exist_ok=True)
+                staging = Path(tempfile.mkdtemp(prefix=".unpacking-", dir=self.unpack_root))
+                for name, content in files.items():
+                    path = staging / name
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(content)
+                if target.exists():
+                    _discard(target)
+                try:
+                    staging.rename(target)
+                    staging = None
+                except OSError:  # another process unpacked the same bundle meanwhile
+                    if not _holds_exactly(target, files):
+                        raise
+            except OSError as exc:
+                if not isinstance(exc, (FileExistsError, NotADirectoryError, IsADirectoryError)):
+                    self._seen = None  # our disk (full, read-only), not the bundle: tried again on the next poll
+                raise BundleError(f"无法将 bundle 的文件写入 {self.unpack_root}：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}）",
+                                  f"cannot write the bundle's files under {self.unpack_root}: {exc.strerror or exc}"
+                                  f" ({getattr(exc, 'filename', '') or ''})") from None
+            finally:
+                if staging is not None:
+                    shutil.rmtree(staging, ignore_errors=True)
         self._prune(keep={target.name, self._live or target.name})
         return target, manifest
 
@@ -478,7 +549,28 @@ class BundleSource:
             return
         for path in found[newest:]:
             if path.name not in keep:
-                shutil.rmtree(path, ignore_errors=True)
+                _discard(path)
+
+
+def _discard(path: Path) -> None:
+    """Remove an unpacked bundle: renamed away first (one step), so that no
+    half-removed directory is ever found under its own name."""
+    away = path.with_name(f".discarding-{path.name}-{time.monotonic_ns()}")
+    try:
+        path.rename(away)
+    except OSError:
+        return
+    shutil.rmtree(away, ignore_errors=True)
+
+
+def _holds_exactly(directory: Path, files: dict[str, bytes]) -> bool:
+    if not directory.is_dir():
+        return False
+    try:
+        found = {p.relative_to(directory).as_posix() for p in directory.rglob("*") if not p.is_dir()}
+        return found == set(files) and all((directory / name).read_bytes() == content for name, content in files.items())
+    except OSError:
+        return False
 
 
 def bundle_source_of(settings: Any) -> BundleSource | None:

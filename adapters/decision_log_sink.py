@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import fcntl
 import gzip
+import http.client
 import logging
 import os
 import random
@@ -62,6 +63,9 @@ class SinkConfig:
     buffer_dir: Path | None = None  # None: held in memory (lost on a restart)
     buffer_max_bytes: int = 64 * 1024 * 1024
     timeout: float = 10.0
+    # Events waiting between a commit and the sink's thread (in memory): when the
+    # thread is stuck on a slow receiver, the oldest beyond this are dropped (counted).
+    queue_max_events: int = 100_000
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], data_dir: Path | None = None) -> SinkConfig | None:
@@ -101,6 +105,7 @@ class SinkConfig:
             buffer_dir=Path(buffer_dir) if buffer_dir else (data_dir / "decision-log-buffer" if data_dir else None),
             buffer_max_bytes=number("BUFFER_MAX_BYTES", cls.buffer_max_bytes),
             timeout=number("TIMEOUT", cls.timeout, float, 0.001),
+            queue_max_events=number("QUEUE_MAX_EVENTS", cls.queue_max_events),
         )
 
 
@@ -191,11 +196,25 @@ class _Buffer:
 # --- the sink ---------------------------------------------------------------------
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is a failed upload: urllib would resend the Authorization
+    header to wherever it points, and turn the POST into a GET without the
+    events, which would then count as shipped."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
+        return None  # urllib then raises HTTPError with the 3xx status
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
+
+
 class DecisionLogSink:
     def __init__(self, config: SinkConfig):
         self.config = config
         self._buffer = _Buffer(config.buffer_dir)
         self._offered: deque[list[LedgerEntry]] = deque()
+        self._offered_events = 0
+        self._offered_lock = threading.Lock()  # held only to append or pop: never across I/O
         self._wake = threading.Event()
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -221,7 +240,19 @@ class DecisionLogSink:
         try:
             decisions = [e for e in entries if e.kind == "decision"]
             if decisions:
-                self._offered.append(decisions)
+                dropped = 0
+                with self._offered_lock:
+                    self._offered.append(decisions)
+                    self._offered_events += len(decisions)
+                    while self._offered_events > self.config.queue_max_events and len(self._offered) > 1:
+                        oldest = self._offered.popleft()
+                        self._offered_events -= len(oldest)
+                        dropped += len(oldest)
+                    self.dropped += dropped
+                if dropped:
+                    log.warning("决策日志发送线程未跟上（排队上限 %d 条），丢弃了最早排队的 %d 条事件；台账中的记录不受影响 / "
+                                "the decision-log thread is behind (queue limit %d events): dropped the %d oldest queued events;"
+                                " the ledger keeps them", self.config.queue_max_events, dropped, self.config.queue_max_events, dropped)
                 self.start()
                 self._wake.set()
         except Exception:  # noqa: BLE001 - the commit is done; shipping must not fail it
@@ -246,6 +277,12 @@ class DecisionLogSink:
         self._stopping.set()
         self._wake.set()
         thread.join(timeout if timeout is not None else self.config.timeout + 5)
+        if thread.is_alive():
+            # Still in an upload (a receiver that does not answer): its buffer lock
+            # is held, so counting what is left would hang the shutdown with it.
+            log.warning("停止时决策日志上传仍未结束，未发送的事件%s / a decision-log upload was still under way at stop; what is not shipped is %s",
+                        *(("留在缓冲目录中", "kept in the buffer directory") if self.config.buffer_dir else ("已丢失", "lost")))
+            return
         left = sum(count for _, count in self._pending())
         if left:
             where = (f"留在 {self.config.buffer_dir} 中，下次启动时发送", f"kept in {self.config.buffer_dir} for the next start") \
@@ -276,7 +313,8 @@ class DecisionLogSink:
 
     def _pending(self) -> list[tuple[str, int]]:
         """(segment, events in it) still buffered, plus what is queued and not yet buffered."""
-        queued = [("queued", len(group)) for group in self._offered]
+        with self._offered_lock:
+            queued = [("queued", len(group)) for group in self._offered]
         with self._buffer.locked():
             return [(name, len(self._buffer.read(name))) for name, _ in self._buffer.segments()] + queued
 
@@ -284,8 +322,10 @@ class DecisionLogSink:
         """Move what commits offered into the buffer, as segments of at most
         batch_bytes, then drop the oldest events beyond buffer_max_bytes."""
         entries: list[LedgerEntry] = []
-        while self._offered:
-            entries += self._offered.popleft()
+        with self._offered_lock:
+            while self._offered:
+                entries += self._offered.popleft()
+            self._offered_events = 0
         if not entries:
             return
         with self._buffer.locked():
@@ -319,7 +359,8 @@ class DecisionLogSink:
             self._buffer.remove(name)
             total -= size
         if dropped:
-            self.dropped += dropped
+            with self._offered_lock:  # offer() counts its drops under it too
+                self.dropped += dropped
             log.warning("决策日志缓冲已满（上限 %d 字节），丢弃了最早的 %d 条事件（累计 %d 条）；台账中的记录不受影响 / "
                         "decision-log buffer full (limit %d bytes): dropped the oldest %d events (%d in all); the ledger keeps them",
                         self.config.buffer_max_bytes, dropped, self.dropped, self.config.buffer_max_bytes, dropped, self.dropped)
@@ -370,13 +411,14 @@ class DecisionLogSink:
             headers["Authorization"] = f"Bearer {self.config.token}"
         request = urllib.request.Request(self.config.url, data=body, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=self.config.timeout) as response:
-                response.read()
+            with _NO_REDIRECTS.open(request, timeout=self.config.timeout) as response:
+                response.read(64 * 1024)  # the answer's body means nothing here; an endless one must not hold the thread
                 return 200 <= response.status < 300
         except urllib.error.HTTPError as exc:
-            self._log_failure(f"HTTP {exc.code}")
-        except (urllib.error.URLError, OSError) as exc:
-            self._log_failure(str(getattr(exc, "reason", exc)))
+            self._log_failure(f"HTTP {exc.code}" + (" (redirect, not followed)" if 300 <= exc.code < 400 else ""))
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
+            # HTTPException: an answer that is not HTTP, or one cut short (not OSErrors)
+            self._log_failure(str(getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"))
         return False
 
     def _log_failure(self, why: str) -> None:

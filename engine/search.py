@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Generic, Literal, Protocol, TypeVar
 
 from .models import AccessEvent, Action, CatalogEntry, Decision, Grant, GrantStatus, Violation
@@ -37,7 +38,10 @@ MAX_SCAN = 500
 Include = Literal["permitted", "all"]
 INCLUDE_VALUES: tuple[Include, ...] = ("permitted", "all")
 
-Status = Literal["grant_held", "apply", "not_shareable", "indeterminate"]
+# grant_to_complete: a grant the department holds covers the use, and the use
+# itself still lacks something the PEP can supply (e.g. the personal-information
+# basis or the security controls): not a new application, and not permitted yet.
+Status = Literal["grant_held", "grant_to_complete", "apply", "not_shareable", "indeterminate"]
 
 T = TypeVar("T")
 
@@ -69,7 +73,7 @@ class DatasetAccess:
 
     @property
     def to_complete(self) -> list[Violation]:
-        """apply: what the application must still contain or do."""
+        """apply: what the application must still contain or do; grant_to_complete: what the use lacks."""
         return [v for v in self.decision.violations if v.severity == "needs_action"]
 
 
@@ -99,8 +103,10 @@ def dataset_access(ports: SearchPorts, question: AccessEvent, entry: CatalogEntr
 
     First a trial use under each grant the department holds on the dataset (the
     PEP's fields, method and scenario, else the grant's); the first one allowed is
-    `grant_held`. Otherwise a trial application: denied (or indeterminate) means
-    no application can succeed; anything else means apply."""
+    `grant_held`; else the first one that only needs action is `grant_to_complete`
+    (what the use lacks, under that grant). Otherwise a trial application: denied
+    (or indeterminate) means no application can succeed; anything else means apply."""
+    to_complete: DatasetAccess | None = None
     for grant in sorted(held, key=_active_first):
         use = question.model_copy(update={
             "dataset": entry.id,
@@ -113,6 +119,11 @@ def dataset_access(ports: SearchPorts, question: AccessEvent, entry: CatalogEntr
         if decision.allow:
             return DatasetAccess(entry, "grant_held", decision, grant=grant.id,
                                  held=tuple(g.id for g in held if g.id != grant.id))
+        if to_complete is None and decision.outcome == "needs_action":
+            to_complete = DatasetAccess(entry, "grant_to_complete", decision, grant=grant.id,
+                                        held=tuple(g.id for g in held if g.id != grant.id))
+    if to_complete is not None:
+        return to_complete
     application = question.model_copy(update={
         "action": Action.apply,
         "dataset": entry.id,
@@ -145,13 +156,22 @@ def resources_for(ports: SearchPorts, question: AccessEvent, offset: int, limit:
                 total=len(entries) if include == "all" else None)
 
 
-def holders_of(ports: SearchPorts, dataset: str, offset: int, limit: int, include: Include) -> Page[GrantHolder]:
+def in_force(grant: Grant, on: date) -> bool:
+    """Active by its stored status and valid on `on`: a grant past its
+    valid_until keeps status active until someone expires it, yet no use under
+    it is allowed, so it is no holder a "permitted" search should name."""
+    return (grant.status == GrantStatus.active and (grant.valid_from is None or grant.valid_from <= on)
+            and (grant.valid_until is None or on <= grant.valid_until))
+
+
+def holders_of(ports: SearchPorts, dataset: str, offset: int, limit: int, include: Include, on: date) -> Page[GrantHolder]:
     """One page of the departments holding grants on `dataset`, by name. With
-    `include="permitted"` only active grants count (the stored status: whether a
-    given use is allowed is still the evaluation's to say)."""
+    `include="permitted"` only grants in force on `on` count (stored status
+    active and the date within their validity; whether a given use is allowed
+    is still the evaluation's to say)."""
     by_department: dict[str, list[Grant]] = {}
     for grant in sorted(ports.grants(), key=_active_first):
-        if grant.dataset == dataset and (include == "all" or grant.status == GrantStatus.active):
+        if grant.dataset == dataset and (include == "all" or in_force(grant, on)):
             by_department.setdefault(grant.requester, []).append(grant)
     holders = [GrantHolder(d, tuple(by_department[d])) for d in sorted(by_department)]
     start = max(offset, 0)

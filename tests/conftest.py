@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -31,6 +32,18 @@ THIRD_PARTY_TRANSFER = json.loads((PROJECT_ROOT / "examples" / "transfer-to-thir
 
 ADMIN_TOKEN = "gs_test_admin_token"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def wait_for(client: TestClient, done, timeout: float = 30.0) -> dict:
+    """Poll /v1/status until `done(status)` holds (a background reload or bundle poll)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status = client.get("/v1/status").json()
+        if done(status):
+            return status
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting; last status {status}")
+        time.sleep(0.1)
 
 
 def make_settings(tmp: Path, **overrides) -> Settings:

@@ -30,9 +30,9 @@ from ..decision_log_sink import DecisionLogSink
 from ..lifecycle import DataStale, Lifecycle, Refused, StateConflict
 from ..service import Service, Settings, build_service
 from ..storage.store import NotFound, StorageError, describe_storage_error, storage_unavailable
-from .errors import (ORJSON_MAX_DEPTH, RETRY_AFTER_SECONDS, calendar_year_unknown_body, data_stale_body, describe_errors, error_body,
+from .errors import (FASTAPI_BODY_PARSE_DETAIL, ORJSON_MAX_DEPTH, RETRY_AFTER_SECONDS, calendar_year_unknown_body, data_stale_body, describe_errors, error_body,
                      internal_error_body, is_json_media_type, is_opa_path, json_depth_exceeds, orjson_too_deep, shaped_error, storage_unavailable_body,
-                     too_deep_body, unsupported_media_type_body)
+                     too_deep_body, undecodable_body, unsupported_media_type_body)
 from .health import health_router
 from ..tokens import Tokens
 from .auth import AuthError, Authorizer, event_claims
@@ -437,7 +437,10 @@ def create_app(service: Service | None = None, settings: Settings | None = None)
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         zh = {404: "没有这个地址。", 405: "该地址不支持此请求方法。"}.get(exc.status_code, "请求无法处理。")
-        body = shaped_error(request.url.path, exc.status_code, error_body(f"http_{exc.status_code}", zh, str(exc.detail)))
+        if exc.status_code == 400 and exc.detail == FASTAPI_BODY_PARSE_DETAIL:  # bytes that are not UTF-8
+            body = shaped_error(request.url.path, 400, undecodable_body())
+        else:
+            body = shaped_error(request.url.path, exc.status_code, error_body(f"http_{exc.status_code}", zh, str(exc.detail)))
         return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

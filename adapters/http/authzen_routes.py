@@ -155,6 +155,15 @@ def to_event(item: dict[str, Any], prefix: str = "") -> AccessEvent:
             "取值不在允许范围内，应为 dataset（政务数据目录条目）",
             "must be dataset (a government data catalogue entry)",
         ))
+    # subject.type is the kind; a properties.kind that says otherwise would let
+    # one request be decided as two kinds of subject, so it is refused, not weighed.
+    claimed_kind = subject_props.get("kind")
+    if subject_type in _KINDS and claimed_kind is not None and claimed_kind != subject_type:
+        problems.append(_problem(
+            f"{prefix}subject.properties.kind", "conflict",
+            f"与 subject.type（{subject_type}）不一致：主体类型只由 subject.type 表示",
+            f"contradicts subject.type ({subject_type}): the kind of subject is given by subject.type alone",
+        ))
     # Build what can be built and validate it too, so one answer names every problem.
     requester: dict[str, Any] = {"department": department}
     if subject_type in _KINDS:
@@ -348,7 +357,8 @@ async def read_json_object(request: Request) -> dict[str, Any]:
     try:
         parsed = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise MappingError([_problem("body", "json_invalid", "请求体不是合法的 JSON", f"not valid JSON: {exc}")]) from exc
+        raise MappingError([_problem("body", "json_invalid", f"请求体不是合法的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）",
+                                     f"not valid JSON: {exc}")]) from exc
     if not isinstance(parsed, dict):
         raise MappingError([_not_object("body")])
     return parsed

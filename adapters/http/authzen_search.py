@@ -29,13 +29,16 @@ import base64
 import hashlib
 from typing import Any
 
+from datetime import date, datetime
+
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import TypeAdapter
 
 from engine import search
 from engine.decide import EventError
-from engine.models import AccessEvent, CatalogEntry, Decision, Grant
+from engine.models import BEIJING, AccessEvent, CatalogEntry, Decision, Grant, in_beijing
 
 from ..lifecycle import Lifecycle
 from .auth import Authorizer
@@ -114,12 +117,15 @@ def page_of(body: dict[str, Any]) -> tuple[int, int, search.Include]:
     problems: list[dict[str, Any]] = []
     page = _object(body.get("page"), "page", problems, required=False) or {}
     properties = _object(page.get("properties"), "page.properties", problems, required=False) or {}
-    limit = page.get("limit", search.DEFAULT_LIMIT)
+    # A null member is an absent one (§11.5 asks senders to leave nulls out).
+    limit = page.get("limit")
+    limit = search.DEFAULT_LIMIT if limit is None else limit
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
         problems.append(_problem("page.limit", "int_type", "应为非负整数", "must be a non-negative integer"))
     elif limit > search.MAX_LIMIT:
         problems.append(_problem("page.limit", "too_large", f"每页最多 {search.MAX_LIMIT} 项", f"must be at most {search.MAX_LIMIT}"))
-    include = properties.get("govshare_include", "permitted")
+    include = properties.get("govshare_include")
+    include = "permitted" if include is None else include
     _literal(include if isinstance(include, str) else repr(include), "page.properties.govshare_include", search.INCLUDE_VALUES, problems)
     token = page.get("token")
     if token is not None and not isinstance(token, str):
@@ -128,6 +134,24 @@ def page_of(body: dict[str, Any]) -> tuple[int, int, search.Include]:
         raise MappingError(problems)
     offset = _offset_of(token, _fingerprint(body)) if token else 0
     return offset, limit, include
+
+
+_TIME = TypeAdapter(datetime)
+
+
+def search_date(body: dict[str, Any]) -> date:
+    """The day grants must be valid on: `context.time` (or `at`) as in an
+    evaluation, else today in Beijing. MappingError naming the field."""
+    context = body.get("context") if isinstance(body.get("context"), dict) else {}
+    key = "at" if "at" in context else "time"
+    value = context.get(key)
+    if value is None:
+        return datetime.now(BEIJING).date()
+    try:
+        return in_beijing(_TIME.validate_python(value)).date()
+    except ValueError:  # a ValidationError, or in_beijing refusing a time out of range in Beijing time
+        raise MappingError([_problem(f"context.{key}", "datetime_parsing", "应为 ISO 8601 时间，如 2026-03-02T10:00:00+08:00",
+                                     "must be an ISO 8601 time, e.g. 2026-03-02T10:00:00+08:00")]) from None
 
 
 def _entities(body: dict[str, Any], problems: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, dict[str, Any] | None, dict[str, Any] | None]:
@@ -159,6 +183,9 @@ def dataset_result(access: search.DatasetAccess) -> dict[str, Any]:
     }
     if access.status == "grant_held":
         properties["grant"] = access.grant
+    elif access.status == "grant_to_complete":
+        properties["grant"] = access.grant
+        properties["to_complete"] = [_cited(v) for v in access.to_complete]
     elif access.status == "apply":
         if entry.conditions is not None:
             properties["conditions"] = entry.conditions.model_dump(mode="json")
@@ -216,13 +243,16 @@ def authzen_search_router(lifecycle: Lifecycle, auth: Authorizer, dependency_ove
         dependencies=[auth.require("decide")],
         summary="AuthZEN 资源搜索：部门可为某用途使用哪些数据 / AuthZEN resource search: which datasets a department may use for a purpose",
         description="subject.id 为需求部门（须为令牌可代表的部门），context.purpose 为用途（必填），action.name 为 use（缺省）。"
-        "每个目录条目都由规则引擎试算决定（不记台账、不暂停授权）：grant_held（所持授权覆盖此用途，见 grant）、apply"
+        "每个目录条目都由规则引擎试算决定（不记台账、不暂停授权）：grant_held（所持授权覆盖此用途，见 grant）、"
+        "grant_to_complete（所持授权覆盖此用途，但本次使用尚缺内容，如个人信息处理依据、安全措施，见 to_complete）、apply"
         "（需提出共享申请，附目录的使用条件与申请尚缺的内容）、not_shareable（不能共享，附所引条款）。"
         "page.properties.govshare_include 取 permitted（缺省，只返回现在即可使用的）或 all（全部，附状态）。"
         f"page.limit 最多 {search.MAX_LIMIT}，page.token 取上一页的 page.next_token。\n\n"
         "subject.id is the department (one the token may act as), context.purpose the purpose (required), action.name "
         "`use` (the default). Every catalogue entry is decided by the engine in a trial (nothing written, no grant "
-        "suspended): `grant_held` (a grant it holds covers the use: `grant`), `apply` (an application to make: the "
+        "suspended): `grant_held` (a grant it holds covers the use: `grant`), "
+        "`grant_to_complete` (a grant it holds covers the use, which still lacks something the PEP can supply, e.g. the "
+        "personal-information basis or the security controls: `grant`, `to_complete`), `apply` (an application to make: the "
         "catalogue's conditions and what the application still lacks), `not_shareable` (with the articles cited). "
         "`page.properties.govshare_include`: `permitted` (default: only what may be used now) or `all` (every entry "
         f"with its status). `page.limit` at most {search.MAX_LIMIT}; `page.token` is the previous page's `page.next_token`.",
@@ -274,6 +304,7 @@ def authzen_search_router(lifecycle: Lifecycle, auth: Authorizer, dependency_ove
             if problems:
                 raise MappingError(problems)
             offset, limit, include = page_of(body)
+            on = search_date(body)
             entry = await lifecycle.off_loop(search.entry_of, ports, dataset)
             if entry is None:
                 raise MappingError([_problem("resource.id", "unknown_value", f"目录中没有 {dataset}", f"no catalogue entry {dataset}")])
@@ -281,7 +312,7 @@ def authzen_search_router(lifecycle: Lifecycle, auth: Authorizer, dependency_ove
             return bad_request(exc)
         # Who holds a provider's data is the provider's (or the platform's) to ask.
         auth.act_as(request, ("resource.id", entry.provider))
-        page = await lifecycle.off_loop(search.holders_of, ports, entry.id, offset, limit, include)
+        page = await lifecycle.off_loop(search.holders_of, ports, entry.id, offset, limit, include, on)
         return AuthZenResponse({
             "page": _page_json(page, _fingerprint(body)),
             "context": {"govshare_include": include},

@@ -80,8 +80,9 @@ def _bound(value: str | None, end: bool) -> datetime | None:
             day = date.fromisoformat(value)
             return datetime.combine(day + timedelta(days=1) if end else day, time.min, BEIJING)
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
-    except ValueError:
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=BEIJING)
+        return moment + timedelta(microseconds=1) if end else moment  # a time given exactly is inclusive
+    except (ValueError, OverflowError):  # OverflowError: the day after 9999-12-31
         raise _BadQuery(value) from None
 
 
@@ -238,10 +239,9 @@ def console_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
         try:
             start, end = _bound(date_from, end=False), _bound(date_to, end=True)
         except _BadQuery as bad:
-            raise RequestValidationError([{"type": "value_error", "loc": ("query", "from" if bad.args[0] == date_from else "to"),
-                                           "msg": "not a date or time", "input": bad.args[0]}])
-        if end is not None and date_to and len(date_to) != 10:
-            end += timedelta(microseconds=1)  # a time given exactly is inclusive
+            # date_parsing: the zh message says what is wrong too, and the en one shows the format
+            raise RequestValidationError([{"type": "date_parsing", "loc": ("query", "from" if bad.args[0] == date_from else "to"),
+                                           "msg": "not a date or time (up to 9999-12-30)", "input": bad.args[0]}])
         found: deque[dict[str, Any]] = deque(maxlen=limit)  # the newest `limit`
         total = last_seq = 0
         catalog = lifecycle.engine.snapshot.catalog

@@ -94,6 +94,18 @@ def malformed_json_field(document: str | bytes, offset: int, reason: str) -> dic
             "problem": {"zh": f"第 {line} 行第 {column} 列：{zh}", "en": f"line {line}, column {column}: {reason}"}}
 
 
+# What FastAPI raises (an HTTPException) when a JSON body cannot even be decoded:
+# bytes that are not UTF-8 (json.loads raises UnicodeDecodeError, not a JSON error).
+FASTAPI_BODY_PARSE_DETAIL = "There was an error parsing the body"
+
+
+def undecodable_body() -> dict[str, Any]:
+    """A body sent as JSON whose bytes are not UTF-8 text (400, like any malformed JSON)."""
+    return error_body("malformed_json", "请求体不是合法的 JSON：不是 UTF-8 编码的文本。", "The request body is not valid JSON: it is not UTF-8 text.",
+                      [{"field": "body", "type": "json_invalid",
+                        "problem": {"zh": "JSON 须以 UTF-8 编码", "en": "JSON must be encoded as UTF-8"}}])
+
+
 def describe_errors(errors: list[dict[str, Any]], body: Any = None) -> list[dict[str, Any]]:
     """pydantic's (or FastAPI's) errors as `fields` items. `body`, the document
     FastAPI failed to parse, lets a malformed body name its line and column

@@ -95,9 +95,28 @@ def resolve_under(root: Path, name: str, field_name: str) -> Path:
         raise _BadPath(field_name, "不是可用的路径", "is not a usable path") from None
     if path == base or not path.is_relative_to(base):
         raise _BadPath(field_name, f"须是草案根目录（{root}）下的目录或文件名", f"must name a directory or file under the drafts root ({root})")
-    if not path.exists():
+    try:
+        found = path.exists()
+    except (OSError, ValueError):  # e.g. a name longer than the file system allows (ENAMETOOLONG)
+        raise _BadPath(field_name, "不是可用的路径", "is not a usable path") from None
+    if not found:
         raise _BadPath(field_name, f"草案根目录下没有 {name}", f"there is no {name} under the drafts root")
+    confine(base, path, field_name)
     return path
+
+
+def confine(base: Path, path: Path, field_name: str) -> None:
+    """Refuse a draft holding a link that leads out of the drafts root: the
+    compiler and the parameter loader would read what it points at."""
+    try:
+        entries = [path, *path.rglob("*")] if path.is_dir() else [path]
+        for entry in entries:
+            if not entry.resolve().is_relative_to(base):
+                shown = entry.relative_to(base).as_posix()
+                raise _BadPath(field_name, f"{shown} 链接到草案根目录之外，不予读取",
+                               f"{shown} links outside the drafts root; it is not read")
+    except (OSError, RuntimeError):  # a link loop, or an entry that cannot be read
+        raise _BadPath(field_name, "其中有无法读取的条目或循环链接", "holds an entry that cannot be read or a link loop") from None
 
 
 def check_policy_dir(path: Path) -> None:
@@ -115,6 +134,7 @@ def impact_router(service: Service, lifecycle: Lifecycle, auth: Authorizer) -> A
     lock = threading.Lock()
 
     def run(job: Job, draft_dir: Path, parameters: Path | None, examples: int) -> None:
+        outcome: Literal["done", "failed"] = "failed"  # whatever escapes below (BaseException) still ends the job
         try:
             # Compiled here, on this thread: its engines never leave it.
             draft = load_policy_set(draft_dir, RegorusBackend())
@@ -131,20 +151,22 @@ def impact_router(service: Service, lifecycle: Lifecycle, auth: Authorizer) -> A
             report = impact(lifecycle.store, draft, lifecycle.engine.policies,
                             accept_inline_state=service.settings.accept_inline_state, on_total=on_total, on_step=on_step)
             job.report = report.as_json(examples)
-            job.status = "done"
+            outcome = "done"
         except PolicyError as exc:
             job.error = {"code": "draft_invalid",
                          "message": {"zh": "草案策略无法编译或未通过检查，不作影响分析。",
                                      "en": "The draft policies do not compile or fail the checks; no impact analysis."},
                          "problems": [{"file": p.file, "line": p.line, "col": p.col, "message": p.message} for p in exc.problems[:MAX_PROBLEMS]]}
-            job.status = "failed"
+            outcome = "failed"
         except Exception:  # a failed job reports itself; it never takes the server down
             log.exception("impact job %s failed", job.id)
             job.error = {"code": "internal_error", "message": {"zh": "影响分析失败，已记录。", "en": "The impact analysis failed; it has been logged."}}
-            job.status = "failed"
+            outcome = "failed"
         finally:
             job.phase = "finished"
             job.finished_at = datetime.now(timezone.utc).isoformat()
+            # last: a poller that sees the job no longer running finds its report, error and end time already there
+            job.status = outcome
 
     @router.post("/v1/impact", status_code=202, dependencies=[govern],
                  summary="在服务器上用草案重放台账（影响报告）/ replay the ledger on a draft, on the server",

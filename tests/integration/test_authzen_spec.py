@@ -20,7 +20,8 @@ RESOURCE_SEARCH = {
     "resource": {"type": "dataset"},
     "context": SEARCH_CONTEXT,
 }
-SUBJECT_SEARCH = {"subject": {"type": "department"}, "action": {"name": "use"}, "resource": {"type": "dataset", "id": "ds-population-basic"}}
+SUBJECT_SEARCH = {"subject": {"type": "department"}, "action": {"name": "use"}, "resource": {"type": "dataset", "id": "ds-population-basic"},
+                  "context": {"time": "2026-03-02T10:00:00+08:00"}}  # a fixed day: grants' validity is judged on it
 
 
 def nulls_in(value: Any, path: str = "") -> list[str]:
@@ -299,7 +300,7 @@ def test_spec_8_5_resource_search_with_govshare_include_all_says_what_each_datas
     # A grant of the department that does not cover this purpose is named, and it must apply.
     medical = results["ds-medical-insurance-enrolment"]
     assert medical["status"] == "apply" and medical["grants_not_covering"] == ["g-2026-0006"]
-    assert {r["status"] for r in results.values()} <= {"grant_held", "apply", "not_shareable"}
+    assert {r["status"] for r in results.values()} <= {"grant_held", "grant_to_complete", "apply", "not_shareable"}
     # Decided by trials: nothing written, no grant touched.
     assert service.store.ledger_length() == before and [g.status for g in service.store.grants()] == grants_before
 
@@ -433,3 +434,16 @@ def test_spec_8_4_1_bad_subject_search_input_is_400_naming_the_field(client, cha
     assert response.status_code == 400, response.text
     problem = fields(response)[field]["problem"]
     assert problem["zh"] and problem["en"]
+
+
+def test_spec_8_5_a_held_grant_whose_use_still_lacks_something_is_grant_to_complete_not_apply(client):
+    """The department holds g-2026-0001 for this purpose; a search that does not
+    state the personal-information basis and the controls is told what the use
+    under that grant lacks, not sent off to apply again, and it is not permitted."""
+    bare = {**RESOURCE_SEARCH, "context": {k: SEARCH_CONTEXT[k] for k in ("at", "purpose")}}
+    everything = {r["id"]: r["properties"] for r in resources(client, bare, limit=100, properties={"govshare_include": "all"})["results"]}
+    population = everything["ds-population-basic"]
+    assert population["status"] == "grant_to_complete" and population["grant"] == "g-2026-0001"
+    assert population["to_complete"] and all(v["severity"] == "needs_action" for v in population["to_complete"])
+    permitted = [r["id"] for r in resources(client, bare, limit=100)["results"]]
+    assert "ds-population-basic" not in permitted

@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from adapters.cli import app as cli
 from adapters.http.app import create_app
 from adapters.service import SettingsError, build_service
-from tests.conftest import ADMIN, POLICY_DIR, THIRD_PARTY_TRANSFER, make_settings
+from tests.conftest import ADMIN, POLICY_DIR, THIRD_PARTY_TRANSFER, make_settings, wait_for
 
 THIRD_PARTY_RULE = "gdsr/sharing/third_party/third_party.rego"
 TAMPERED = "lib/state/state.rego"
@@ -223,17 +223,6 @@ def bundle_server():
     server = BundleServer()
     yield server
     server.close()
-
-
-def wait_for(client: TestClient, done, timeout: float = 30.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        status = client.get("/v1/status").json()
-        if done(status):
-            return status
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting; last status {status}")
-        time.sleep(0.1)
 
 
 def manifest_revision(bundle: Path) -> str:

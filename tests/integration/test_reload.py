@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from adapters.http.app import create_app
 from adapters.service import build_service
-from tests.conftest import ADMIN, POLICY_DIR, THIRD_PARTY_TRANSFER, make_settings
+from tests.conftest import ADMIN, POLICY_DIR, THIRD_PARTY_TRANSFER, make_settings, wait_for
 
 EVENT = THIRD_PARTY_TRANSFER
 APP_CONTENTS = "gdsr/sharing/application_contents/application_contents.rego"
@@ -36,17 +36,6 @@ def served(tmp_path, monkeypatch):
     with TestClient(app, headers=ADMIN) as client:
         yield policies, client, app
     assert not app.state.reloader.running  # stopped on shutdown
-
-
-def wait_for(client: TestClient, done, timeout: float = 15.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        status = client.get("/v1/status").json()
-        if done(status):
-            return status
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting; last status {status}")
-        time.sleep(0.1)
 
 
 def codes(client: TestClient) -> tuple[str, set[str]]:
