@@ -41,7 +41,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 import jwt
 import yaml
@@ -290,8 +290,9 @@ def verify(members: dict[str, bytes], key: Any, key_id: str | None = None, scope
     try:
         document = json.loads(raw)
         tokens = document["signatures"]
-        assert isinstance(tokens, list) and all(isinstance(t, str) for t in tokens)
-    except (ValueError, KeyError, TypeError, AssertionError):
+        if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+            raise TypeError("signatures must be a list of strings")
+    except (ValueError, KeyError, TypeError):
         raise BundleError(".signatures.json 格式不对：应为 {\"signatures\": [\"<JWT>\"]}",
                           '.signatures.json is malformed: expected {"signatures": ["<JWT>"]}') from None
     if len(tokens) != 1:
@@ -403,7 +404,8 @@ class BundleSource:
     last_error: dict[str, Any] | None = None  # the last download that failed
     last_downloaded: datetime | None = None
     _seen: str | None = field(default=None, repr=False)  # digest of the last archive checked (accepted or refused)
-    _live: str | None = field(default=None, repr=False)  # the unpacked directory of the accepted bundle
+    _live: str | None = field(default=None, repr=False)  # the unpacked directory of the bundle serving
+    _pending: str | None = field(default=None, repr=False)  # that of a bundle accepted, not yet swapped in
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -532,13 +534,23 @@ class BundleSource:
             finally:
                 if staging is not None:
                     shutil.rmtree(staging, ignore_errors=True)
-        self._prune(keep={target.name, self._live or target.name})
+        self._prune(keep={target.name} | {d for d in (self._live, self._pending) if d})
         return target, manifest
 
-    def accepted(self, fetched: Fetched, manifest: dict[str, Any], directory: Path) -> None:
+    def accepted(self, fetched: Fetched, manifest: dict[str, Any], directory: Path) -> Callable[[], None]:
+        """The bundle passed every check: its ETag is sent from now on (it is not
+        downloaded again), and the returned step, run once its policies are live,
+        records its revision and keeps its directory. Until then the status names
+        the revision still serving, and a failed swap leaves it so."""
         self.etag = fetched.etag
-        self.revision = str(manifest.get("revision")) if manifest.get("revision") is not None else None
-        self._live = directory.name
+        self._pending = directory.name
+
+        def activated() -> None:
+            self.revision = str(manifest.get("revision")) if manifest.get("revision") is not None else None
+            self._live = directory.name
+            self._pending = None
+
+        return activated
 
     def _prune(self, keep: set[str], newest: int = 3) -> None:
         """Drop all but the newest few unpacked bundles (the live one among them)."""
@@ -611,6 +623,6 @@ def first_load(source: BundleSource, backend: Any) -> Any:
     except PolicyError as exc:
         first = "; ".join(str(p) for p in exc.problems[:3])
         raise refuse(f"其中的策略无法加载：{first}", f"its policies do not load: {first}") from None
-    source.accepted(fetched, manifest, directory)
+    source.accepted(fetched, manifest, directory)()  # live at once: nothing served before it
     log.info("serving bundle %s (revision %s, policy revision %s)", source.location, source.revision, policies.revision)
     return policies

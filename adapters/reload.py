@@ -252,6 +252,7 @@ class PolicyReloader:
         self._retired: list[DecisionEngine] = []
         self._live_failures: set[str] | None = None  # failing Rego tests of the live revision
         self._pending_failures: set[str] = set()
+        self._pending_activated: Callable[[], None] | None = None  # a pending bundle's step once it is live
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -314,11 +315,11 @@ class PolicyReloader:
                 self.last_refused = Refusal(revision, datetime.now(BEIJING), problems, coverage)
             log.warning("refused policy change %s: %s", revision, "; ".join(str(p) for p in problems))
             return False
+        activated = on_accept() if on_accept is not None else None
         with self._lock:
             self._pending = policies
             self._pending_failures = {p.message for p in failures}
-        if on_accept is not None:
-            on_accept()
+            self._pending_activated = activated  # the bundle's status follows once the swap is done
         log.info("policy change %s accepted; live on the next request", revision)
         return True
 
@@ -341,7 +342,7 @@ class PolicyReloader:
         except PolicyError as exc:
             return revision, None, exc.problems, None
 
-    def _look_at_bundle(self) -> tuple[str, PolicySet | None, list[PolicyProblem], Callable[[], None] | None] | None:
+    def _look_at_bundle(self) -> tuple[str, PolicySet | None, list[PolicyProblem], Callable[[], Callable[[], None]] | None] | None:
         """As _look_at_directory, for GOVSHARE_BUNDLE: download (If-None-Match),
         verify the signature before anything of the bundle is used, unpack,
         load. A download that fails is kept in the source's status
@@ -363,11 +364,15 @@ class PolicyReloader:
         except PolicyError as exc:
             return f"bundle:{fetched.digest[:16]}", None, exc.problems, None
 
-        def accept() -> None:
-            source.accepted(fetched, manifest, directory)
+        def accept() -> Callable[[], None]:
+            return source.accepted(fetched, manifest, directory)
 
         if policies.revision in (self._seen_revision, self.service.engine.policies.revision) and self._pending is None:
-            accept()  # the same policies again (a new ETag, the same content): nothing to swap
+            # The same policies again (a new ETag, the same content): nothing to swap.
+            # Only the ones serving count as this bundle's live revision.
+            activated = accept()
+            if policies.revision == self.service.engine.policies.revision:
+                activated()
             return None
         return policies.revision, policies, [], accept
 
@@ -382,6 +387,7 @@ class PolicyReloader:
         with self._lock:
             policies, self._pending = self._pending, None
             failures = self._pending_failures
+            activated, self._pending_activated = self._pending_activated, None
         if policies is None:
             return False
         old = self.service.engine
@@ -391,10 +397,12 @@ class PolicyReloader:
         except Exception as exc:  # the data no longer loads with the new policies: keep the old
             with self._lock:
                 self.last_refused = Refusal(policies.revision, datetime.now(BEIJING),
-                                            [PolicyProblem(str(self.root), 0, 0, f"cannot load with the current data: {exc}")])
+                                            [PolicyProblem(str(self.root), 0, 0, f"新策略与现有数据一起无法加载，继续使用原策略：{exc} / cannot load with the current data, the live policies keep serving: {exc}")])
             log.exception("policy swap to %s failed; keeping %s", policies.revision, old.policies.revision)
             return False
         self.service.engine = engine  # one assignment: the swap
+        if activated is not None:
+            activated()
         self._live_failures = failures
         if self.service.engine_thread is None:
             # Keep the old engine referenced: its backend holds a regorus engine

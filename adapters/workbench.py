@@ -527,10 +527,7 @@ def _check_grants(report: ImpactReport, grants: Iterable[Grant], snapshot: DataS
     for grant in grants:
         if on_step:
             on_step()
-        status = grant.status.value if hasattr(grant.status, "value") else grant.status
-        if status != "active":
-            continue
-        if (grant.valid_from and at.date() < grant.valid_from) or (grant.valid_until and at.date() > grant.valid_until):
+        if not grant.in_force(at.date()):
             continue
         try:
             event = synthetic_use(grant, at, snapshot.catalog.get(grant.dataset))
@@ -550,7 +547,6 @@ def _check_grants(report: ImpactReport, grants: Iterable[Grant], snapshot: DataS
 
 # --- bundle: policies + data as OPA loads them ----------------------------------
 
-AGGREGATE_BUNDLE_PATH = "govshare/aggregate.rego"
 # Rego v1, as OPA's manifest spells it (`rego_version`: 0 or 1): every module imports rego.v1.
 REGO_VERSION = 1
 
@@ -591,6 +587,8 @@ def bundle_members(policies: PolicySet, snapshot: DataSnapshot) -> dict[str, byt
     serving it reports; `metadata.source_revision` is the revision of the
     policy directory it was built from, tests included."""
     from engine.policyset import revision_of
+
+    from .bundle import AGGREGATE_BUNDLE_PATH
 
     shipped = [f for f in policies.files if not f.is_test]
     members: dict[str, bytes] = {}

@@ -330,6 +330,13 @@ class Grant(_Model):
     disposed: DisposalDone | None = Field(default=None, description="已按要求处置的报告；目的终了而未报告处置的，处置仍待完成 / disposal reported done")
     incidents: list[GrantIncident] | None = Field(default=None, description="使用中发生的安全事件（第三十四条第二款）/ security incidents in use")
 
+    def in_force(self, on: date) -> bool:
+        """Active by its stored status and within its validity on `on`. A grant past
+        its valid_until keeps status active until someone expires it; the policies
+        refuse every use under it all the same (policies/gdsr/use/grant_required)."""
+        return (self.status == GrantStatus.active and (self.valid_from is None or self.valid_from <= on)
+                and (self.valid_until is None or on <= self.valid_until))
+
 
 class Extension(_Model):
     working_days: int = Field(ge=1, description="延长的工作日数 / working days of extension")

@@ -156,14 +156,6 @@ def resources_for(ports: SearchPorts, question: AccessEvent, offset: int, limit:
                 total=len(entries) if include == "all" else None)
 
 
-def in_force(grant: Grant, on: date) -> bool:
-    """Active by its stored status and valid on `on`: a grant past its
-    valid_until keeps status active until someone expires it, yet no use under
-    it is allowed, so it is no holder a "permitted" search should name."""
-    return (grant.status == GrantStatus.active and (grant.valid_from is None or grant.valid_from <= on)
-            and (grant.valid_until is None or on <= grant.valid_until))
-
-
 def holders_of(ports: SearchPorts, dataset: str, offset: int, limit: int, include: Include, on: date) -> Page[GrantHolder]:
     """One page of the departments holding grants on `dataset`, by name. With
     `include="permitted"` only grants in force on `on` count (stored status
@@ -171,7 +163,7 @@ def holders_of(ports: SearchPorts, dataset: str, offset: int, limit: int, includ
     is still the evaluation's to say)."""
     by_department: dict[str, list[Grant]] = {}
     for grant in sorted(ports.grants(), key=_active_first):
-        if grant.dataset == dataset and (include == "all" or in_force(grant, on)):
+        if grant.dataset == dataset and (include == "all" or grant.in_force(on)):
             by_department.setdefault(grant.requester, []).append(grant)
     holders = [GrantHolder(d, tuple(by_department[d])) for d in sorted(by_department)]
     start = max(offset, 0)

@@ -31,7 +31,7 @@ from ..lifecycle import DataStale, Lifecycle, Refused, StateConflict
 from ..service import Service, Settings, build_service
 from ..storage.store import NotFound, StorageError, describe_storage_error, storage_unavailable
 from .errors import (FASTAPI_BODY_PARSE_DETAIL, ORJSON_MAX_DEPTH, RETRY_AFTER_SECONDS, calendar_year_unknown_body, data_stale_body, describe_errors, error_body,
-                     internal_error_body, is_json_media_type, is_opa_path, json_depth_exceeds, orjson_too_deep, shaped_error, storage_unavailable_body,
+                     internal_error_body, is_json_media_type, json_depth_exceeds, orjson_too_deep, shaped_error, storage_unavailable_body,
                      too_deep_body, undecodable_body, unsupported_media_type_body)
 from .health import health_router
 from ..tokens import Tokens
@@ -289,9 +289,9 @@ def add_offline_docs(app: FastAPI) -> None:
 def unsupported_media_type(request: Request, errors: list[dict[str, Any]]) -> bool:
     """Whether FastAPI refused a body model because the body was not sent as JSON
     (FastAPI then hands the raw bytes to the model): a 415, not a field error.
-    AuthZEN (/access/) and the OPA Data API keep their own rules."""
-    path = request.url.path
-    if is_json_media_type(request.headers.get("content-type")) or path.startswith("/access/") or is_opa_path(path):
+    (AuthZEN's and the OPA Data API's routes read the raw request, never a body
+    model, so they keep their own rules: 400, and any type, as their specs say.)"""
+    if is_json_media_type(request.headers.get("content-type")):
         return False
     return any(tuple(e.get("loc", ())) == ("body",) for e in errors)
 

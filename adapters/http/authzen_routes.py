@@ -60,7 +60,7 @@ from engine.regulations import REGULATIONS
 from ..lifecycle import Lifecycle
 from ..service import DEFAULT_PUBLIC_URL
 from .auth import Authorizer, event_claims
-from .errors import describe_errors, error_body, field_name
+from .errors import describe_errors, error_body, field_name, media_type
 from .fastpath import FastRoute, fast_if
 
 TAG = "AuthZEN 授权接口 AuthZEN API"
@@ -337,8 +337,7 @@ def _item_error(error: MappingError) -> dict[str, Any]:
 def json_content_type(request: Request) -> bool:
     """Whether the request says its body is JSON: `application/json`, any case,
     with or without parameters (AuthZEN §10.1 requires the header)."""
-    given = request.headers.get("content-type")
-    return given is not None and given.split(";", 1)[0].strip().lower() == "application/json"
+    return media_type(request.headers.get("content-type")) == "application/json"
 
 
 def content_type_refused() -> AuthZenResponse:

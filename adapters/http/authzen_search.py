@@ -40,6 +40,7 @@ from engine import search
 from engine.decide import EventError
 from engine.models import BEIJING, AccessEvent, CatalogEntry, Decision, Grant, in_beijing
 
+from ..engine_thread import Pacer
 from ..lifecycle import Lifecycle
 from .auth import Authorizer
 from .authzen_routes import (SEARCH_RESOURCE_PATH, SEARCH_SUBJECT_PATH, TAG, AuthZenResponse, MappingError, _authzen_field, _cited,
@@ -58,6 +59,7 @@ class LifecyclePorts:
 
     def __init__(self, lifecycle: Lifecycle):
         self.lifecycle = lifecycle
+        self._pacer: Pacer | None = None  # one search's trials; made on the engine thread, where they run
 
     def catalogue(self) -> list[CatalogEntry]:
         return self.lifecycle.store.catalog()
@@ -66,6 +68,11 @@ class LifecyclePorts:
         return self.lifecycle.store.grants()
 
     def trial(self, event: AccessEvent) -> Decision:
+        # A page is up to a few hundred trials on the engine thread: the event loop
+        # and the decisions waiting behind it get their turns between them.
+        if self._pacer is None:
+            self._pacer = Pacer()
+        self._pacer.breathe()
         return self.lifecycle.decide_on_current_data(event)
 
 
@@ -222,7 +229,6 @@ def _body(example: dict[str, Any]) -> dict[str, Any]:
 def authzen_search_router(lifecycle: Lifecycle, auth: Authorizer, dependency_overrides_provider: Any = None) -> APIRouter:
     router = APIRouter(tags=[TAG], route_class=FastRoute, dependency_overrides_provider=dependency_overrides_provider)
     permitted = auth.permits("decide")
-    ports = LifecyclePorts(lifecycle)
 
     def question_of(body: dict[str, Any], subject: dict[str, Any], resource: dict[str, Any]) -> AccessEvent:
         """The PEP's subject and context as a `use` event on a stand-in dataset."""
@@ -274,7 +280,7 @@ def authzen_search_router(lifecycle: Lifecycle, auth: Authorizer, dependency_ove
         except MappingError as exc:
             return bad_request(exc)
         auth.act_as(request, ("subject.id", question.requester.department))
-        page = await lifecycle.off_loop(search.resources_for, ports, question, offset, limit, include)
+        page = await lifecycle.off_loop(search.resources_for, LifecyclePorts(lifecycle), question, offset, limit, include)
         return AuthZenResponse({
             "page": _page_json(page, _fingerprint(body)),
             "context": {"govshare_include": include, "govshare_dry_run": True},
@@ -305,6 +311,7 @@ def authzen_search_router(lifecycle: Lifecycle, auth: Authorizer, dependency_ove
                 raise MappingError(problems)
             offset, limit, include = page_of(body)
             on = search_date(body)
+            ports = LifecyclePorts(lifecycle)
             entry = await lifecycle.off_loop(search.entry_of, ports, dataset)
             if entry is None:
                 raise MappingError([_problem("resource.id", "unknown_value", f"目录中没有 {dataset}", f"no catalogue entry {dataset}")])

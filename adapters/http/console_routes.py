@@ -235,7 +235,7 @@ def console_router(lifecycle: Lifecycle, auth: Authorizer) -> APIRouter:
         wanted = set(LOG_KINDS) if kinds.strip() == "all" else {k.strip() for k in kinds.split(",") if k.strip()}
         if not wanted or not wanted <= set(LOG_KINDS):
             raise RequestValidationError([{"type": "enum", "loc": ("query", "kinds"), "input": kinds,
-                                           "msg": "not a ledger entry kind the log shows", "ctx": {"expected": ", ".join(LOG_KINDS)}}])
+                                           "msg": "not a ledger entry kind the log shows; expected one of: " + ", ".join(LOG_KINDS), "ctx": {"expected": ", ".join(f"'{k}'" for k in LOG_KINDS)}}])
         try:
             start, end = _bound(date_from, end=False), _bound(date_to, end=True)
         except _BadQuery as bad:

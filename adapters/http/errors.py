@@ -138,9 +138,14 @@ def describe_errors(errors: list[dict[str, Any]], body: Any = None) -> list[dict
 # --- content type -----------------------------------------------------------------
 
 
+def media_type(content_type: str | None) -> str:
+    """The media type of a Content-Type header, lower case, without parameters ("" when absent)."""
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
 def is_json_media_type(content_type: str | None) -> bool:
     """`application/json` or any `application/*+json`, with or without parameters."""
-    media = (content_type or "").split(";")[0].strip().lower()
+    media = media_type(content_type)
     return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
 
 

@@ -180,7 +180,7 @@ def impact_router(service: Service, lifecycle: Lifecycle, auth: Authorizer) -> A
         if body.policies is None and body.parameters is None:
             return _BadPath("policies", "须给出 policies 或 parameters", "give policies or parameters (or both)").response()
         try:
-            draft_dir = resolve_under(root, body.policies, "policies") if body.policies is not None else service.settings.policy_dir
+            draft_dir = resolve_under(root, body.policies, "policies") if body.policies is not None else Path(lifecycle.engine.policies.root)  # the policies serving (a bundle's too)
             if body.policies is not None:
                 check_policy_dir(draft_dir)
             parameters = resolve_under(root, body.parameters, "parameters") if body.parameters is not None else None

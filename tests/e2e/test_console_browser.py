@@ -199,11 +199,19 @@ def test_auditor_cannot_submit_but_reads_the_decision_log(page, served):
     expect(log).to_contain_text("没有符合条件的决策")
 
 
-def test_regulation_map_lists_article_25_with_its_rules(page, served):
+def map_article(page, served, number: str, lang: str | None = None):
+    """Signed in as admin (in `lang`, when given), the regulation map's article `number`, still folded."""
     sign_in(page, served["base"], ADMIN_TOKEN)
+    if lang is not None:
+        use_language(page, lang)
     page.click('.tab[data-tab="map"]')
-    article = page.locator('[data-testid="regulation-map"] details.article[data-article="25"]')
+    article = page.locator(f'[data-testid="regulation-map"] details.article[data-article="{number}"]')
     article.wait_for(state="attached")
+    return article
+
+
+def test_regulation_map_lists_article_25_with_its_rules(page, served):
+    article = map_article(page, served, "25")
     summary = article.locator(":scope > summary")
     assert "第25条" in summary.inner_text()
     assert "使用限制" in summary.inner_text()
@@ -308,12 +316,8 @@ def test_sign_in_says_where_a_token_comes_from_and_the_footer_names_the_versions
 def test_regulation_map_text_beside_rules_markers_legend_and_counts(page, served, lang):
     import re
 
-    sign_in(page, served["base"], ADMIN_TOKEN)
-    use_language(page, lang)
-    page.click('.tab[data-tab="map"]')
+    article = map_article(page, served, "25", lang)
     tree = page.locator('[data-testid="regulation-map"]')
-    article = tree.locator('details.article[data-article="25"]')
-    article.wait_for(state="attached")
     summary = article.locator(":scope > summary")
     marker = "el => getComputedStyle(el, '::before').content"
     assert summary.evaluate(marker) == '"▸"'
@@ -344,11 +348,7 @@ def test_regulation_map_text_beside_rules_markers_legend_and_counts(page, served
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_open_rule_source_wraps_long_lines_and_follows_the_language(page, served, lang):
-    sign_in(page, served["base"], ADMIN_TOKEN)
-    use_language(page, lang)
-    page.click('.tab[data-tab="map"]')
-    article = page.locator('[data-testid="regulation-map"] details.article[data-article="25"]')
-    article.wait_for(state="attached")
+    article = map_article(page, served, "25", lang)
     article.locator(":scope > summary").click()
     article.locator('.rule-link[data-package="gdsr.sharing.third_party"]').click()
     source = page.locator('[data-testid="rule-source"]')

@@ -336,3 +336,37 @@ def test_a_configured_bundle_that_cannot_be_loaded_stops_the_start(tmp_path, mon
         build_service(make_settings(tmp_path / "data"))
     message = str(refused.value)
     assert "服务不启动" in message and "so the service does not start" in message and expected in message
+
+
+def test_a_bundle_whose_swap_fails_leaves_the_status_on_the_revision_still_serving(tmp_path, monkeypatch, keys, signed, bundle_server):
+    """The status names the bundle revision that serves: one accepted but not
+    swapped in (its engine would not build) is not reported as live."""
+    import adapters.reload as reload_module
+
+    gc.collect()
+    sign = ("--signing-key", str(keys["rsa"][0]), "--key-id", "govshare-2026")
+    bundle_server.serve(signed, '"r1"')
+    use_bundle(monkeypatch, bundle_server.url, keys["rsa"][1])
+    app = create_app(build_service(make_settings(tmp_path / "data")))
+    with TestClient(app, headers=ADMIN) as client:
+        first = client.get("/v1/status").json()
+        first_bundle = first["reload"]["source"]["bundle_revision"]
+        assert first_bundle == manifest_revision(signed)
+
+        def engine_that_will_not_build(*args, **kwargs):
+            raise RuntimeError("the data no longer loads")
+
+        monkeypatch.setattr(reload_module, "DecisionEngine", engine_that_will_not_build)
+        policies = tmp_path / "policies"
+        shutil.copytree(POLICY_DIR, policies)
+        rule = policies / THIRD_PARTY_RULE
+        rule.write_text(rule.read_text(encoding="utf-8").replace(
+            "#   effective_from: 2025-08-01\n", "#   effective_from: 2025-08-01\n#   effective_to: 2026-01-01\n"), encoding="utf-8")
+        second = build(tmp_path, policies, *sign)
+        bundle_server.serve(second, '"r2"')
+        wait_for(client, lambda s: s["reload"]["source"]["etag"] == '"r2"')
+        refused = wait_for(client, lambda s: s["last_refused"] is not None)  # each request tries the swap
+        message = refused["last_refused"]["errors"][0]["message"]
+        assert "无法加载" in message and "cannot load with the current data" in message
+        assert refused["policy_revision"] == first["policy_revision"]
+        assert refused["reload"]["source"]["bundle_revision"] == first_bundle != manifest_revision(second)

@@ -229,3 +229,5 @@ def test_decision_log_shows_what_happened_to_a_grant_with_its_kind(tmp_path):
     assert {e["kind"] for e in denied["entries"]} == {"decision"}
     bad = client.get("/v1/decisions/log", params={"kinds": "decision,usage_secret"}, headers=ADMIN)
     assert bad.status_code == 422 and bad.json()["error"]["fields"][0]["field"].endswith("kinds")
+    problem = bad.json()["error"]["fields"][0]["problem"]
+    assert "grant_suspended" in problem["zh"] and "grant_suspended" in problem["en"]  # the kinds it takes, named

@@ -4,6 +4,7 @@ against a draft under the drafts root, with progress, for the compliance role.""
 from __future__ import annotations
 
 import shutil
+import threading
 import time
 
 import pytest
@@ -51,14 +52,27 @@ def finished(client, job: str, headers) -> dict:
     raise AssertionError(f"impact job {job} did not finish: {body}")
 
 
-def test_the_server_replays_the_ledger_on_a_draft_and_lists_the_flips(setup):
+def test_the_server_replays_the_ledger_on_a_draft_and_lists_the_flips(setup, monkeypatch):
     client, headers, _ = setup
+    # The first job waits until the second request has been answered, so that
+    # "while the first runs" holds however fast the replay is.
+    import adapters.http.impact_routes as impact_routes
+
+    release = threading.Event()
+    real_impact = impact_routes.impact
+
+    def held_impact(*args, **kwargs):
+        assert release.wait(30)
+        return real_impact(*args, **kwargs)
+
+    monkeypatch.setattr(impact_routes, "impact", held_impact)
     started = client.post("/v1/impact", json={"policies": "no-third-party"}, headers=headers["compliance"])
     assert started.status_code == 202, started.text
     job = started.json()
     assert job["status"] == "running" and started.headers["location"] == f"/v1/impact/{job['job']}"
     # A second job while the first runs is refused (one at a time per server).
     busy = client.post("/v1/impact", json={"policies": "no-third-party"}, headers=headers["compliance"])
+    release.set()
     assert busy.status_code == 409 and busy.json()["job"] == job["job"]
     assert busy.json()["error"]["message"]["zh"] and busy.json()["error"]["message"]["en"]
     done = finished(client, job["job"], headers["compliance"])
